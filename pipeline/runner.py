@@ -1,0 +1,375 @@
+"""The batch run: read -> clean -> parse -> classify -> save, resumable.
+
+What one run does:
+
+1. read the inputs as a stream; skip articles finished by an earlier run of
+   the same output folder (the parts on disk say which);
+2. group articles into chunks of ``config.CHUNK_SIZE``;
+3. each chunk is cleaned, parsed with ``nlp.pipe``, classified in one call,
+   and written as one atomic part, in this process or in ``workers``
+   processes that each load the models once;
+4. when the stream is done, stream the parts into the final tables and write
+   ``manifest.json``.
+
+A kill at any moment loses at most the chunks in flight; the same command
+finishes the job. Bad input becomes rows of ``errors`` and never stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import islice
+from pathlib import Path
+
+import pandas as pd
+from spacy.language import Language
+from sklearn.pipeline import Pipeline
+from tqdm import tqdm
+
+from . import __version__, config, save
+from .classify import load_model, predict_table
+from .clean import CleanedArticle, clean_html, clean_text
+from .parse import doc_sentences, load_nlp, parse_texts
+from .read import Article, ReadError, read_inputs
+
+logger = logging.getLogger(__name__)
+
+
+class RunError(RuntimeError):
+    """A run that cannot start (bad options, an output folder from another model)."""
+
+
+@dataclass
+class RunSummary:
+    """What a run did; ``exit_code`` follows the CLI contract (0 or 2)."""
+
+    out: Path
+    articles: int = 0
+    sentences: int = 0
+    errors: int = 0
+    skipped_done: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.errors else 0
+
+    def line(self) -> str:
+        rate = self.articles / self.seconds if self.seconds else 0.0
+        return (f"{self.articles} articles, {self.sentences} sentences, {self.errors} errors "
+                f"in {self.seconds:.1f}s ({rate:.1f} articles/s); "
+                f"{self.skipped_done} already done. Tables in {self.out}")
+
+
+@dataclass
+class Stages:
+    """The loaded models one process needs to run chunks."""
+
+    nlp: Language
+    model: Pipeline
+    labels: list[str]
+    review_threshold: float = config.REVIEW_THRESHOLD
+
+
+def load_stages(spacy_model: str | None = None, model_path: str | Path | None = None,
+                review_threshold: float = config.REVIEW_THRESHOLD) -> Stages:
+    model, _ = load_model(model_path)
+    return Stages(load_nlp(spacy_model), model, [str(c) for c in model.classes_],
+                  review_threshold)
+
+
+def clean_article(article: Article) -> CleanedArticle:
+    """Clean one record, using its own title when it brought one."""
+    if article.html is not None:
+        return clean_html(article.html, title=article.title)
+    return clean_text(article.text or "", title=article.title)
+
+
+def process_articles(stages: Stages, articles: Sequence[Article]
+                     ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """Clean, parse and classify a chunk; return its three tables and timings."""
+    timings = dict.fromkeys(("clean", "parse", "classify"), 0.0)
+    started = time.perf_counter()
+    kept, errors = [], []
+    for article in articles:
+        try:
+            cleaned = clean_article(article)
+        except Exception as err:  # one page must never cost the chunk
+            errors.append(_error(article.source, "clean_failed", f"cleaning failed: {err!r}"))
+            continue
+        problem = _unusable(cleaned)
+        if problem:
+            errors.append(_error(article.source, *problem))
+        else:
+            kept.append((article, cleaned))
+    timings["clean"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    docs = parse_texts(stages.nlp, [cleaned.text for _, cleaned in kept])
+    parsed = [doc_sentences(doc, title=cleaned.title) for doc, (_, cleaned) in zip(docs, kept)]
+    timings["parse"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    texts = [s.text for sentences in parsed for s in sentences]
+    predictions = predict_table(stages.model, texts, stages.review_threshold)
+    timings["classify"] = time.perf_counter() - started
+    tables = _tables(stages.labels, kept, parsed, predictions)
+    tables["errors"] = pd.DataFrame(errors, columns=list(save.ERROR_COLUMNS))
+    return tables, timings
+
+
+def _unusable(cleaned: CleanedArticle) -> tuple[str, str] | None:
+    if not cleaned.paragraphs:
+        return "empty_after_cleaning", "no body text was left after cleaning."
+    if len(cleaned.text) > config.MAX_ARTICLE_CHARS:
+        return "too_large", (f"the cleaned article has {len(cleaned.text):,} characters; the "
+                             f"limit is {config.MAX_ARTICLE_CHARS:,} (config.MAX_ARTICLE_CHARS).")
+    return None
+
+
+def _tables(labels: Sequence[str], kept, parsed, predictions: pd.DataFrame
+            ) -> dict[str, pd.DataFrame]:
+    rows, article_rows = [], []
+    position = 0
+    for (article, cleaned), sentences in zip(kept, parsed):
+        chunk = predictions.iloc[position:position + len(sentences)]
+        position += len(sentences)
+        for sentence, (_, prediction) in zip(sentences, chunk.iterrows()):
+            rows.append({"article_id": article.article_id, "sentence_index": sentence.index,
+                         "text": sentence.text, "start_char": sentence.start_char,
+                         "end_char": sentence.end_char, **prediction.to_dict(),
+                         "speaker": sentence.speaker, "entities": list(sentence.entities)})
+        counts = chunk["label"].value_counts()
+        article_rows.append({
+            "article_id": article.article_id, "source": article.source,
+            "title": cleaned.title or article.title, "date": article.date or cleaned.date,
+            "url": article.url, "site": article.site or cleaned.site,
+            "n_sentences": len(sentences),
+            **{f"n_{label}": int(counts.get(label, 0)) for label in labels},
+            "n_dropped_lines": sum(cleaned.dropped_counts.values()),
+        })
+    return {"sentences": pd.DataFrame(rows), "articles": pd.DataFrame(article_rows)}
+
+
+def _error(source: str, kind: str, message: str) -> dict[str, str]:
+    return {"source": source, "error": kind, "message": f"{source}: {message}"}
+
+
+# -- workers -----------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(spacy_model: str | None, model_path: str | None, review_threshold: float,
+                 out: str) -> None:
+    _WORKER["stages"] = load_stages(spacy_model, model_path, review_threshold)
+    meta = _WORKER["stages"].nlp.meta
+    _WORKER["spacy_name"] = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+    _WORKER["out"] = Path(out)
+
+
+def _run_chunk(name: str, articles: list[Article]) -> tuple[int, int, int, dict[str, float]]:
+    """Process and write one chunk in a worker; only counts travel back."""
+    stages: Stages = _WORKER["stages"]
+    tables, timings = process_articles(stages, articles)
+    started = time.perf_counter()
+    save.write_part(_WORKER["out"], name, tables, stages.labels)
+    timings["write"] = time.perf_counter() - started
+    return (len(tables["articles"]), len(tables["sentences"]), len(tables["errors"]), timings)
+
+
+# -- the run -----------------------------------------------------------------
+
+def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFAULT_FORMAT,
+        model_path: str | Path | None = None, spacy_model: str | None = None,
+        workers: int = 1, limit: int | None = None, overwrite: bool = False,
+        progress: bool = False, review_threshold: float = config.REVIEW_THRESHOLD
+        ) -> RunSummary:
+    """Run the whole pipeline over ``inputs`` into the folder ``out``.
+
+    Args:
+        inputs: files and folders, formats mixed.
+        out: output folder; an earlier run there is resumed unless ``overwrite``.
+        fmt: format of the final tables: parquet, csv or jsonl.
+        model_path: classifier folder (default: the shipped model).
+        spacy_model: spaCy pipeline name or path (default: see ``parse.load_nlp``).
+        workers: processes that parse in parallel.
+        limit: process only the first ``limit`` articles of the input stream.
+        progress: show a progress bar on stderr.
+
+    Returns:
+        Counts and timings; the tables and ``manifest.json`` are in ``out``.
+    """
+    _check_options(fmt, workers, limit)
+    started = time.perf_counter()
+    out = Path(out)
+    _, card = load_model(model_path)  # fail fast, before any work
+    labels = [str(label) for label in card["labels"]]
+    _prepare_out(out, overwrite)
+    done, known_errors = save.finished_keys(out)
+    summary = RunSummary(out=out, timings=dict.fromkeys(("clean", "parse", "classify", "write"),
+                                                       0.0))
+    pending, skipped = _pending_chunks(read_inputs(inputs), done, known_errors, limit, out, labels)
+    bar = tqdm(total=_count_records(inputs, limit) if progress else None, unit="article",
+               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    initargs = (spacy_model, str(model_path) if model_path else None, review_threshold, str(out))
+    for n_articles, n_sentences, n_errors, timings in _execute(pending, workers, initargs):
+        summary.articles += n_articles
+        summary.sentences += n_sentences
+        summary.errors += n_errors
+        for stage, seconds in timings.items():
+            summary.timings[stage] = summary.timings.get(stage, 0.0) + seconds
+        bar.update(n_articles + n_errors)
+    bar.close()
+    summary.skipped_done = skipped[0]
+    counts = save.finalize(out, labels, fmt)
+    summary.errors = counts["errors"]
+    summary.seconds = time.perf_counter() - started
+    save.write_manifest(out, _manifest(inputs, out, fmt, card, model_path, spacy_model,
+                                       workers, limit, counts, summary))
+    return summary
+
+
+def _check_options(fmt: str, workers: int, limit: int | None) -> None:
+    if fmt not in config.FORMATS:
+        raise RunError(f"The 'format' option must be one of {', '.join(config.FORMATS)}. "
+                       f"Got {fmt!r} instead.")
+    if workers < 1:
+        raise RunError(f"The 'workers' option must be 1 or more. Got {workers} instead.")
+    if limit is not None and limit < 1:
+        raise RunError(f"The 'limit' option must be 1 or more. Got {limit} instead.")
+
+
+def _prepare_out(out: Path, overwrite: bool) -> None:
+    if overwrite and out.exists():
+        shutil.rmtree(out / save.PARTS_DIR, ignore_errors=True)
+        for kind in save.TABLES:
+            for fmt in config.FORMATS:
+                (out / f"{kind}.{fmt}").unlink(missing_ok=True)
+        (out / "manifest.json").unlink(missing_ok=True)
+    (out / save.PARTS_DIR).mkdir(parents=True, exist_ok=True)
+    save.remove_unfinished(out)
+
+
+def _pending_chunks(records: Iterator[Article | ReadError], done: set[str],
+                    known_errors: set[tuple[str, str]], limit: int | None, out: Path,
+                    labels: Sequence[str]) -> tuple[Iterator[tuple[str, list[Article]]], list[int]]:
+    """Chunks of articles still to do, named so they sort after earlier parts.
+
+    Read errors are written straight away as parts of their own; duplicate
+    ids within a run are errors too (each article must appear exactly once).
+    """
+    run_tag = f"{len(save.list_parts(out)):07d}-{time.strftime('%Y%m%d%H%M%S')}"
+    skipped = [0]
+
+    def generate() -> Iterator[tuple[str, list[Article]]]:
+        seen: set[str] = set()
+        errors: list[dict] = []
+        records_left = islice(records, limit) if limit else records
+        for number, chunk in enumerate(_batched(_filter(records_left, done, known_errors, seen,
+                                                        errors, skipped), config.CHUNK_SIZE)):
+            yield f"{run_tag}-{number:06d}", chunk
+        if errors:
+            save.write_part(out, f"{run_tag}-errors", {"errors": pd.DataFrame(errors)}, labels)
+
+    return generate(), skipped
+
+
+def _filter(records: Iterable[Article | ReadError], done: set[str],
+            known_errors: set[tuple[str, str]], seen: set[str], errors: list[dict],
+            skipped: list[int]) -> Iterator[Article]:
+    for record in records:
+        if isinstance(record, ReadError):
+            if (record.source, record.error) not in known_errors:
+                errors.append({"source": record.source, "error": record.error,
+                               "message": record.message})
+        elif record.article_id in done:
+            skipped[0] += 1
+        elif record.article_id in seen:
+            if (record.source, "duplicate_id") not in known_errors:
+                errors.append(_error(record.source, "duplicate_id",
+                                     f"article id {record.article_id!r} appeared earlier in "
+                                     "this run; ids must be unique."))
+        else:
+            seen.add(record.article_id)
+            yield record
+
+
+def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _execute(pending: Iterator[tuple[str, list[Article]]], workers: int, initargs: tuple
+             ) -> Iterator[tuple[int, int, int, dict[str, float]]]:
+    """Run chunks here (one worker) or in a process pool with bounded hand-off."""
+    if workers == 1:
+        _init_worker(*initargs)
+        for name, chunk in pending:
+            yield _run_chunk(name, chunk)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=initargs) as pool:
+        in_flight: set[Future] = set()
+        for name, chunk in pending:
+            in_flight.add(pool.submit(_run_chunk, name, chunk))
+            if len(in_flight) >= 2 * workers:
+                finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in finished)
+        for future in in_flight:
+            yield future.result()
+
+
+def _count_records(inputs: Sequence[str | Path], limit: int | None) -> int | None:
+    """A quick count for the progress bar's ETA: files, and lines of line formats."""
+    total = 0
+    for raw in inputs:
+        path = Path(raw)
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in (".jsonl", ".csv") and file.is_file():
+                with file.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip()) - (suffix == ".csv")
+            elif suffix in (".txt", ".html", ".htm"):
+                total += 1
+    return min(total, limit) if limit else total
+
+
+def _manifest(inputs, out: Path, fmt: str, card: dict, model_path, spacy_model, workers: int,
+              limit, counts: dict[str, int], summary: RunSummary) -> dict:
+    import spacy
+
+    from .classify import library_versions
+
+    nlp_name = spacy_model or _WORKER.get("spacy_name") or "auto"
+    return {
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": sys.argv,
+        "versions": {**library_versions(), "claims-pipeline": __version__,
+                     "spacy": spacy.__version__, "spacy_model": nlp_name,
+                     "platform": platform.platform()},
+        "model": {"path": str(model_path or config.DEFAULT_MODEL_DIR),
+                  "sha256": card.get("sha256"), "labels": card.get("labels"),
+                  "created": card.get("created")},
+        "inputs": [str(path) for path in inputs],
+        "options": {"format": fmt, "workers": workers, "limit": limit},
+        "counts": {"articles": counts["articles"], "sentences": counts["sentences"],
+                   "errors": counts["errors"], "processed_this_run": summary.articles,
+                   "skipped_already_done": summary.skipped_done},
+        "timings_seconds": {"total": round(summary.seconds, 3),
+                            **{k: round(v, 3) for k, v in summary.timings.items()}},
+        "tables": {kind: f"{kind}.{fmt}" for kind in save.TABLES},
+    }

@@ -1,0 +1,233 @@
+"""Training and evaluation of the sentence classifier (the retraining loop).
+
+Any label set works: the model learns whatever labels the data carries. A
+seeded holdout, grouped by document where the data says which document a
+sentence came from (sentences of one article are not independent), is kept
+out of training and its ids are saved in the model card, so every later
+evaluation of that model is on the same sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+
+from . import config
+from .classify import build_model, save_model
+
+logger = logging.getLogger(__name__)
+
+HOLDOUT_FOLDS = 5  # one fold of five: a 20% holdout
+CV_FOLDS = 5
+#: Bins of the expected calibration error.
+ECE_BINS = 10
+
+
+class TrainingDataError(ValueError):
+    """Labeled data that cannot be used, with the file and the reason."""
+
+
+def read_labeled(paths: Iterable[str | Path], *, text_column: str = "text",
+                 label_column: str = "label") -> pd.DataFrame:
+    """Read CSV/JSONL files (or folders of them) of labeled sentences.
+
+    Returns a frame with ``text``, ``label`` and ``group`` (the document a
+    sentence came from: its ``doc_id`` column, else its file and row).
+    """
+    frames = []
+    for path in _expand(paths):
+        frame = pd.read_json(path, lines=True) if path.suffix == ".jsonl" else pd.read_csv(path)
+        missing = {text_column, label_column} - set(frame.columns)
+        if missing:
+            raise TrainingDataError(
+                f"{path}: labeled data needs columns {text_column!r} and {label_column!r}; "
+                f"missing {sorted(missing)}, found {list(frame.columns)}.")
+        frame = frame.rename(columns={text_column: "text", label_column: "label"})
+        frame = frame.dropna(subset=["text", "label"])
+        groups = frame["doc_id"] if "doc_id" in frame else pd.Series(frame.index, index=frame.index)
+        frame["group"] = path.name + ":" + groups.astype(str)
+        frames.append(frame)
+    if not frames:
+        raise TrainingDataError("No labeled data found: pass CSV or JSONL files or folders.")
+    data = pd.concat(frames, ignore_index=True)
+    data["text"] = data["text"].astype(str).str.strip()
+    data["label"] = data["label"].astype(str).str.strip()
+    return data[data["text"] != ""].reset_index(drop=True)
+
+
+def data_hash(data: pd.DataFrame) -> str:
+    """SHA-256 of the (text, label) pairs, order-independent."""
+    rows = sorted(f"{t}\t{l}" for t, l in zip(data["text"], data["label"]))
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def holdout_split(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded train/holdout indices, stratified by label and grouped by document."""
+    splitter = StratifiedGroupKFold(n_splits=HOLDOUT_FOLDS, shuffle=True,
+                                    random_state=random_state)
+    train, holdout = next(splitter.split(data["text"], data["label"], data["group"]))
+    return train, holdout
+
+
+def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
+                cv: bool = True, **model_params) -> tuple[Pipeline, dict]:
+    """Fit a model on all but the holdout and report on both.
+
+    Returns:
+        The fitted pipeline and a card: data sizes and hash, holdout ids and
+        scores, cross-validated scores on the training part.
+    """
+    _check_labels(data)
+    train_idx, holdout_idx = holdout_split(data, random_state=random_state)
+    train, holdout = data.iloc[train_idx], data.iloc[holdout_idx]
+    model = build_model(random_state=random_state, **model_params)
+    card: dict = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "training_data": {"sha256": data_hash(data), "n_rows": len(data),
+                          "n_train": len(train), "n_holdout": len(holdout),
+                          "label_counts": data["label"].value_counts().to_dict()},
+        "params": {k: v for k, v in model.get_params().items() if k.startswith("classifier__")
+                   and isinstance(v, (int, float, str, type(None)))},
+        "random_state": random_state,
+        "holdout_groups": sorted(holdout["group"].unique().tolist()),
+    }
+    if cv:
+        folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=random_state)
+        predicted = cross_val_predict(model, train["text"].tolist(), train["label"], cv=folds)
+        card["cross_validation"] = {"folds": CV_FOLDS,
+                                    "macro_f1": float(f1_score(train["label"], predicted,
+                                                               average="macro"))}
+    model.fit(train["text"].tolist(), train["label"])
+    card["holdout"] = evaluate_model(model, holdout)
+    return model, card
+
+
+def train_and_save(data: pd.DataFrame, out: Path, **kwargs) -> dict:
+    model, card = train_model(data, **kwargs)
+    return save_model(model, out, card)
+
+
+def evaluate_model(model: Pipeline, data: pd.DataFrame) -> dict:
+    """Per-class precision/recall/F1, macro-F1, confusion matrix and ECE."""
+    labels = [str(label) for label in model.classes_]
+    proba = model.predict_proba(data["text"].tolist())
+    predicted = np.asarray(labels, dtype=object)[proba.argmax(axis=1)]
+    truth = data["label"].to_numpy()
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=labels, zero_division=0)
+    return {
+        "n": len(data),
+        "macro_f1": float(np.mean(f1)),
+        "accuracy": float(np.mean(predicted == truth)),
+        "per_class": {label: {"precision": float(p), "recall": float(r), "f1": float(f),
+                              "support": int(s)}
+                      for label, p, r, f, s in zip(labels, precision, recall, f1, support)},
+        "confusion_matrix": {"labels": labels,
+                             "matrix": confusion_matrix(truth, predicted, labels=labels).tolist()},
+        "ece": expected_calibration_error(proba, truth, labels),
+    }
+
+
+def expected_calibration_error(proba: np.ndarray, truth: Sequence[str],
+                               labels: Sequence[str], bins: int = ECE_BINS) -> float:
+    """Mean gap between confidence and accuracy, weighted over confidence bins."""
+    confidence = proba.max(axis=1)
+    correct = np.asarray(labels, dtype=object)[proba.argmax(axis=1)] == np.asarray(truth)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    gap = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            gap += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
+    return float(gap)
+
+
+def learning_curve(data: pd.DataFrame, evaluation: pd.DataFrame,
+                   fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0), *,
+                   random_state: int = config.RANDOM_STATE, **model_params) -> pd.DataFrame:
+    """Macro-F1 on ``evaluation`` when training on growing shares of ``data``."""
+    rows = []
+    for fraction in fractions:
+        sample = data.sample(frac=fraction, random_state=random_state) if fraction < 1 else data
+        model = build_model(random_state=random_state, **model_params)
+        model.fit(sample["text"].tolist(), sample["label"])
+        rows.append({"fraction": fraction, "n_train": len(sample),
+                     "macro_f1": evaluate_model(model, evaluation)["macro_f1"]})
+    return pd.DataFrame(rows)
+
+
+def format_report(report: dict) -> str:
+    """A plain-text table of an evaluation, for the terminal and the README."""
+    lines = [f"{'label':<20}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}"]
+    for label, row in report["per_class"].items():
+        lines.append(f"{label:<20}{row['precision']:>10.3f}{row['recall']:>8.3f}"
+                     f"{row['f1']:>8.3f}{row['support']:>9}")
+    lines.append(f"macro-F1 {report['macro_f1']:.3f}   accuracy {report['accuracy']:.3f}   "
+                 f"ECE {report['ece']:.3f}   n={report['n']}")
+    matrix = report["confusion_matrix"]
+    lines.append("confusion (rows = truth, columns = predicted): " + ", ".join(matrix["labels"]))
+    lines.extend("  " + " ".join(f"{v:>5}" for v in row) for row in matrix["matrix"])
+    return "\n".join(lines)
+
+
+def _check_labels(data: pd.DataFrame) -> None:
+    counts = data["label"].value_counts()
+    if len(counts) < 2:
+        raise TrainingDataError(f"Training needs at least two labels; got {counts.to_dict()}.")
+    thin = counts[counts < HOLDOUT_FOLDS]
+    if not thin.empty:
+        raise TrainingDataError(
+            f"Each label needs at least {HOLDOUT_FOLDS} examples for a stratified holdout; "
+            f"too few for {thin.to_dict()}.")
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    found = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".csv", ".jsonl")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise TrainingDataError(f"{path}: no such file or folder.")
+    return found
+
+
+SAMPLE_STRATEGIES = ("uncertain", "random", "per-label")
+
+
+def sample_for_labeling(sentences: pd.DataFrame, *, n: int = 200, strategy: str = "uncertain",
+                        random_state: int = config.RANDOM_STATE) -> pd.DataFrame:
+    """Pick sentences of a run for a person to label, with an empty ``label``.
+
+    ``uncertain`` takes the least confident first (where a label teaches the
+    model most); ``per-label`` takes an equal share of each predicted label;
+    ``random`` is a plain sample, for honest evaluation sets.
+    """
+    if strategy not in SAMPLE_STRATEGIES:
+        raise ValueError(f"The 'strategy' parameter must be one of {SAMPLE_STRATEGIES}. "
+                         f"Got {strategy!r} instead.")
+    n = min(n, len(sentences))
+    if strategy == "uncertain":
+        picked = sentences.nsmallest(n, "confidence")
+    elif strategy == "random":
+        picked = sentences.sample(n=n, random_state=random_state)
+    else:
+        share = max(1, n // max(sentences["label"].nunique(), 1))
+        picked = (sentences.groupby("label", group_keys=False)
+                  .apply(lambda g: g.sample(n=min(share, len(g)), random_state=random_state)))
+    columns = ["article_id", "sentence_index", "text", "label", "confidence"]
+    out = picked[columns].rename(columns={"label": "predicted", "confidence": "predicted_p"})
+    return out.assign(label="").reset_index(drop=True)

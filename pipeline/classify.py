@@ -44,6 +44,11 @@ CUES: dict[str, str] = {
         r"untrue|false(?:ly|hood)?|misleading|hyp(?:e|ing)|oppos\w*|condemn\w*|"
         r"not objective|not reflect\w*|irresponsible|malicious\w*)\b"
     ),
+    "no_violation": (
+        r"\b(?:no one|nobody|no (?:individual|person|citizen|journalist|one)s?)\b[^.;]{0,60}?"
+        r"\b(?:arrest|detain|prosecut|tried|punish|jail|imprison|persecut|suppress|harass)\w*|"
+        r"\bthere (?:are|is) no (?:political prisoners?|so-called)\b"
+    ),
     "interference": (
         r"\b(?:internal affairs|interfer\w*|meddl\w*|politici[sz]\w*|double standards?|"
         r"pretext|sovereignty|pressure)\b"
@@ -103,7 +108,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return np.array([f"cue_{name}" for name in CUES])
 
 
-def build_model(*, C: float = 4.0, cue_weight: float = 0.5,
+def build_model(*, C: float = 1.0, cue_weight: float = 0.5,
                 class_weight: dict[str, float] | str | None = "balanced",
                 random_state: int = config.RANDOM_STATE) -> Pipeline:
     """The unfitted classifier: n-gram and cue features into logistic regression."""

@@ -32,6 +32,9 @@ TURN_MIN_WORDS = 3
 #: A kept line inside the article with fewer words and no end punctuation is
 #: a fragment (section label, tag, stray menu item).
 FRAGMENT_MAX_WORDS = 4
+#: A title has this many words at least and at most.
+TITLE_MIN_WORDS = 4
+TITLE_MAX_WORDS = 30
 #: Below this share of English function words (and with foreign signs) a line
 #: is another language. English prose runs at 0.3-0.5; headlines near 0.15.
 ENGLISH_FUNCTION_SHARE = 0.1
@@ -48,18 +51,37 @@ _WIDGET = re.compile(
     r"skip to (?:main )?content|toggle navigation|rss|newsletter)\s*:?\s*$",
     re.IGNORECASE,
 )
+#: Words of log-in bars, share rows and menus; a line made only of them is a widget.
+_WIDGET_WORDS = frozenset(
+    "log in login logout sign up register subscribe share print email search menu home close "
+    "facebook twitter x linkedin whatsapp telegram vk wechat weibo reddit copy link rss "
+    "newsletter follow us ingresar acceder compartir masuk entrar войти".split()
+)
+_WIDGET_PREFIX = re.compile(
+    r"^(?:share(?: this(?: article| story)?)?(?: to| on)?|follow us(?: on)?|compartir|"
+    r"read more|also read|see also|read also|baca juga|lea también|lire aussi|related|"
+    r"tags?|topics?|keywords?|comments?(?: \(\d+\))?|reactions?)\s*:",
+    re.IGNORECASE,
+)
+_META_PREFIX = re.compile(r"^(?:updated|published|last updated|posted|modified|source|"
+                          r"reporter|editor|author|by)\b\s*:?", re.IGNORECASE)
+_RELATIVE_TIME = re.compile(r"\b\d+ (?:seconds?|minutes?|mins?|hours?|days?|weeks?) ago\b",
+                            re.IGNORECASE)
 _BLOCK_HEADING = re.compile(
     r"^(?:related(?: news| stories| articles| posts)?|trending(?: now)?|most (?:viewed|read|popular)|"
     r"same (?:tag|category|author|topic)|see also|you may also like|you might also like|"
     r"more (?:from|on|in|stories|news).*|latest(?: news)?|recommended(?: for you)?|"
     r"read (?:also|next)|popular|editor'?s? picks?|tags?|topics?|keywords?|"
-    r"other news|top stories)\s*:?\s*$",
+    r"other news|top stories|most read|read next|most popular|related (?:posts|articles)|"
+    r"lo más (?:leído|visto)|noticias relacionadas|más leídas|terpopuler|berita terkait|"
+    r"à lire aussi|les plus lus|похожие новости|читайте также)\s*:?\s*$",
     re.IGNORECASE,
 )
 _CAPTION = re.compile(
     r"(?:\(\s*(?:photo|image|file photo|photograph|picture)s?\s*:[^)]*\)\s*$)|"
     r"(?:\b(?:photo|image|file photo|photograph|picture|credit|illustration)s?\s*(?::|by)\s*\S[^.]{0,60}$)|"
-    r"(?:^(?:photo|image|file photo|illustration)s?\s*:)",
+    r"(?:^(?:photo|image|file photo|illustration)s?\s*:)|"
+    r"(?:\((?:[A-Z][\w.'’ -]*/)+[\w.'’ -]+\)$)",
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved", re.IGNORECASE)
@@ -74,11 +96,14 @@ _MONTHS = (
 )
 _DATE = re.compile(
     r"(?P<iso>(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d))|(?P<dmy>(?<!\d)\d{1,2}/\d{1,2}/\d{4}(?!\d))|"
-    rf"(?P<mdy>\b(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}}\b)|(?P<dmony>\b\d{{1,2}} (?:{_MONTHS})\.?,? \d{{4}}\b)",
+    rf"(?P<mdy>\b(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}}\b)|(?P<dmony>\b\d{{1,2}} (?:{_MONTHS})\.?,? \d{{4}}\b)|"
+    rf"(?P<dotted>(?<!\d)\d{{1,2}}\.\d{{1,2}}\.\d{{4}}(?!\d))|"
+    rf"(?P<monslash>\b(?:{_MONTHS}) \d{{1,2}}/\d{{4}}\b)",
     re.IGNORECASE,
 )
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?\b|\b(?:GMT|UTC|ICT)[+-]?\d*\b", re.I)
-_BREADCRUMB = re.compile(r"\s(?:>|»|›|/)\s")
+_BREADCRUMB = re.compile(r"\s(?:>|»|›)\s")
+_SEPARATORS = re.compile(r"\s+[|/·•]\s+")
 _SOURCE_TAG = re.compile(r"^(?P<tag>[A-Z][\w-]*(?:\.[a-z]{2,}){1,2}\.?)\s+(?=[A-Z\"“])")
 _WIRE_DATELINE = re.compile(
     r"^(?P<tag>[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([A-Za-z .]+\))?\s*"
@@ -94,7 +119,8 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
 _FOREIGN_FUNCTION_WORDS = frozenset(
     "le la les des du une et est dans pour que qui sur avec el los las del y en por con una "
     "der die das und ist mit von den zu nicht và của là những các được trong cho với một "
-    "il di che della per non da o e um uma com não".split()
+    "il di che della per non da um uma com não yang dan untuk dengan ini itu dari ke pada "
+    "juga tidak akan oleh dalam".split()
 )
 
 
@@ -132,7 +158,40 @@ LineRule = tuple[str, Callable[[str], bool]]
 
 
 def _is_widget(line: str) -> bool:
+    """A log-in bar, share row or widget label, alone or with a short tail."""
+    words = [w.lower() for w in _WORD.findall(line)]
+    if words and all(w in _WIDGET_WORDS for w in words):
+        return True
+    if _WIDGET_PREFIX.match(line) and len(words) <= 25:
+        return True
     return bool(_WIDGET.match(line))
+
+
+def _is_block_heading(line: str) -> bool:
+    """"Related news", "Most read" and the like, also in bilingual pairs."""
+    return any(_BLOCK_HEADING.match(part) for part in _SEPARATORS.split(line))
+
+
+def _is_navigation(line: str) -> bool:
+    """Menu rows: items split by | or /, or a run of capitalised words with no
+    function word and no punctuation ("News Politics Economy World")."""
+    parts = _SEPARATORS.split(line)
+    if len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts) \
+            and not _END_PUNCT.search(line):
+        return True
+    words = line.split()
+    return (len(words) >= 5 and all(w[:1].isupper() for w in words)
+            and not any(w.lower() in _ENGLISH_FUNCTION_WORDS for w in words)
+            and not re.search(r"[\d.,:;!?'’\"“”]", line))
+
+
+def _is_metadata(line: str) -> bool:
+    """Updated/Published/Reporter/Editor lines, often several joined by |."""
+    if _RELATIVE_TIME.search(line) and len(line.split()) <= 8:
+        return True
+    if not _META_PREFIX.match(line):
+        return False
+    return len(line.split()) <= 14 and not _END_PUNCT.search(line.rstrip(".") + "x")
 
 
 def _is_caption(line: str) -> bool:
@@ -175,14 +234,17 @@ def is_other_language(line: str) -> bool:
     foreign = sum(w in _FOREIGN_FUNCTION_WORDS for w in words)
     if non_ascii > NON_ASCII_SHARE and english < 0.25:
         return True
-    return english < ENGLISH_FUNCTION_SHARE and (foreign >= 2 or non_ascii > 0.05)
+    enough_foreign = foreign >= (1 if len(words) >= 6 else 2)
+    return english < ENGLISH_FUNCTION_SHARE and (enough_foreign or non_ascii > 0.05)
 
 
 #: Local rules, checked in order; the first that fires names the reason.
 LINE_RULES: tuple[LineRule, ...] = (
     ("punctuation", _is_punctuation),
+    ("block_heading", _is_block_heading),
     ("widget", _is_widget),
-    ("block_heading", lambda line: bool(_BLOCK_HEADING.match(line))),
+    ("metadata", _is_metadata),
+    ("navigation", _is_navigation),
     ("caption", _is_caption),
     ("copyright", _is_copyright),
     ("byline", _is_byline),
@@ -222,9 +284,11 @@ def clean_text(text: str, *, title: str = "") -> CleanedArticle:
     reasons = [line_reason(line) for line in lines]
     start, end = _article_span(lines, reasons)
     title_index = _find_title(lines, reasons, start, title)
+    start = start + 1 if title_index == start else start
     decisions = _decide(lines, reasons, start, end, title_index, title)
+    date = find_date([line.text for line in decisions if not line.kept and line.index < end])
     return _assemble(decisions, title or (lines[title_index] if title_index is not None else ""),
-                     date=find_date(lines[:start + 1] + lines[end:]))
+                     date=date)
 
 
 def clean_html(html: str, *, title: str = "") -> CleanedArticle:
@@ -266,15 +330,20 @@ def _article_span(lines: Sequence[str], reasons: Sequence[str | None]) -> tuple[
 def _find_title(lines: Sequence[str], reasons: Sequence[str | None], start: int,
                 given: str) -> int | None:
     """The title line: the given title if it appears, else the nearest
-    headline-shaped line above the article's first paragraph."""
+    headline-shaped line at or above the article's first paragraph."""
     if given:
         wanted = _normalise(given)
         return next((i for i, line in enumerate(lines) if _normalise(line) == wanted), None)
-    for i in range(min(start, len(lines)) - 1, -1, -1):
-        words = len(lines[i].split())
-        if reasons[i] is None and 3 <= words <= 30 and not lines[i].isupper():
+    for i in range(min(start, len(lines) - 1), -1, -1):
+        if reasons[i] is None and _is_headline(lines[i]):
             return i
     return None
+
+
+def _is_headline(line: str) -> bool:
+    words = len(line.split())
+    return (TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS and not line.isupper()
+            and not re.search(r"[.!?]$", line))
 
 
 def _decide(lines: Sequence[str], reasons: Sequence[str | None], start: int, end: int,
@@ -347,7 +416,8 @@ def find_date(lines: Sequence[str]) -> str:
             continue
         raw = match.group(0).replace(",", "").replace(".", "")
         formats = {"iso": ("%Y-%m-%d",), "dmy": ("%d/%m/%Y", "%m/%d/%Y"),
-                   "mdy": ("%B %d %Y", "%b %d %Y"), "dmony": ("%d %B %Y", "%d %b %Y")}
+                   "mdy": ("%B %d %Y", "%b %d %Y"), "dmony": ("%d %B %Y", "%d %b %Y"),
+                   "dotted": ("%d%m%Y",), "monslash": ("%B %d/%Y", "%b %d/%Y")}
         for fmt in formats[match.lastgroup or "iso"]:
             try:
                 return datetime.strptime(raw, fmt).date().isoformat()

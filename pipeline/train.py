@@ -90,6 +90,7 @@ def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
     _check_labels(data)
     train_idx, holdout_idx = holdout_split(data, random_state=random_state)
     train, holdout = data.iloc[train_idx], data.iloc[holdout_idx]
+    model_params.setdefault("class_weight", class_weights(train["label"]))
     model = build_model(random_state=random_state, **model_params)
     card: dict = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -97,7 +98,7 @@ def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
                           "n_train": len(train), "n_holdout": len(holdout),
                           "label_counts": data["label"].value_counts().to_dict()},
         "params": {k: v for k, v in model.get_params().items() if k.startswith("classifier__")
-                   and isinstance(v, (int, float, str, type(None)))},
+                   and isinstance(v, (int, float, str, dict, type(None)))},
         "random_state": random_state,
         "holdout_groups": sorted(holdout["group"].unique().tolist()),
     }
@@ -110,6 +111,15 @@ def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
     model.fit(train["text"].tolist(), train["label"])
     card["holdout"] = evaluate_model(model, holdout)
     return model, card
+
+
+def class_weights(labels: pd.Series,
+                  factors: dict[str, float] | None = None) -> dict[str, float]:
+    """Balanced class weights scaled by ``config.CLASS_WEIGHT_FACTORS``."""
+    factors = config.CLASS_WEIGHT_FACTORS if factors is None else factors
+    counts = labels.value_counts()
+    return {str(label): len(labels) / (len(counts) * count) * factors.get(str(label), 1.0)
+            for label, count in counts.items()}
 
 
 def train_and_save(data: pd.DataFrame, out: Path, **kwargs) -> dict:
@@ -160,7 +170,8 @@ def learning_curve(data: pd.DataFrame, evaluation: pd.DataFrame,
     rows = []
     for fraction in fractions:
         sample = data.sample(frac=fraction, random_state=random_state) if fraction < 1 else data
-        model = build_model(random_state=random_state, **model_params)
+        params = {"class_weight": class_weights(sample["label"]), **model_params}
+        model = build_model(random_state=random_state, **params)
         model.fit(sample["text"].tolist(), sample["label"])
         rows.append({"fraction": fraction, "n_train": len(sample),
                      "macro_f1": evaluate_model(model, evaluation)["macro_f1"]})

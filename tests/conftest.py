@@ -1,0 +1,35 @@
+"""Shared fixtures: the real spaCy pipeline and the shipped model, loaded once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.classify import load_model
+from pipeline.parse import load_nlp
+
+PROJECT = Path(__file__).resolve().parents[1]
+RAW = PROJECT / "data" / "raw"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def model():
+    return load_model()[0]
+
+
+@pytest.fixture(scope="session")
+def raw_truth() -> dict:
+    return json.loads((PROJECT / "data" / "raw_truth.json").read_text())
+
+
+@pytest.fixture()
+def briefing_page() -> str:
+    return (DATA / "briefing_page.txt").read_text()

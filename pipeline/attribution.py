@@ -46,9 +46,10 @@ def _inflections(verb: str) -> set[str]:
 REPORTING_FORMS = frozenset(form for verb in REPORTING_VERBS for form in _inflections(verb))
 PRONOUNS = frozenset("he she they we i it".split())
 ROLE_NOUNS = frozenset(
-    "spokesperson spokesman spokeswoman minister ministry ambassador official president "
+    "spokesperson spokesman spokeswoman minister ambassador official president "
     "premier envoy delegate representative diplomat secretary chairman chairwoman".split()
 )
+PERSON_PRONOUNS = frozenset("he she i".split())
 SUBJECT_DEPS = frozenset({"nsubj"})
 NAME_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _HEADLINE_SPEAKER = re.compile(r":\s*(?P<who>[A-Z][\w .'-]{2,40})$")
@@ -59,6 +60,7 @@ def find_speakers(doc: Doc, sentences: Sequence[Span], *, title: str = "") -> li
     """One speaker name per sentence ('' where nobody is speaking)."""
     names: dict[str, str] = {}
     current = ""
+    person = ""
     in_quote = False
     speakers = []
     previous = None
@@ -70,11 +72,13 @@ def find_speakers(doc: Doc, sentences: Sequence[Span], *, title: str = "") -> li
         if not in_quote:
             quote_start = position
         explicit = _according_to(span) or _verb_subject(span)
-        if explicit and explicit.lower().split()[-1] in PRONOUNS | ROLE_NOUNS and current:
-            speaker = current
+        stands_for = person if _is_person_reference(explicit) else current
+        if explicit and _is_reference(explicit) and stands_for:
+            speaker = stands_for
         elif explicit:
             speaker = _full_name(explicit, names)
             current = speaker
+            person = speaker if speaker in names.values() else person
         elif in_quote or _starts_quote_without_verb(span):
             speaker = current
         elif title and span.text.strip() == title.strip():
@@ -89,6 +93,17 @@ def find_speakers(doc: Doc, sentences: Sequence[Span], *, title: str = "") -> li
         in_quote = _quote_open_after(span.text, in_quote)
         speakers.append(speaker)
     return speakers
+
+
+def _is_reference(name: str) -> bool:
+    """A pronoun or a bare role ("the spokesperson") that points back to someone."""
+    words = name.lower().split()
+    return len(words) <= 3 and (words[-1] in PRONOUNS or words[-1] in ROLE_NOUNS)
+
+
+def _is_person_reference(name: str) -> bool:
+    words = name.lower().split()
+    return bool(words) and (words[-1] in PERSON_PRONOUNS or words[-1] in ROLE_NOUNS)
 
 
 def _according_to(span: Span) -> str:

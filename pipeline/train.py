@@ -237,8 +237,8 @@ def sample_for_labeling(sentences: pd.DataFrame, *, n: int = 200, strategy: str 
         picked = sentences.sample(n=n, random_state=random_state)
     else:
         share = max(1, n // max(sentences["label"].nunique(), 1))
-        picked = (sentences.groupby("label", group_keys=False)
-                  .apply(lambda g: g.sample(n=min(share, len(g)), random_state=random_state)))
+        picked = pd.concat([group.sample(n=min(share, len(group)), random_state=random_state)
+                            for _, group in sentences.groupby("label")])
     columns = ["article_id", "sentence_index", "text", "label", "confidence"]
     out = picked[columns].rename(columns={"label": "predicted", "confidence": "predicted_p"})
     return out.assign(label="").reset_index(drop=True)

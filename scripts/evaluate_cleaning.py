@@ -94,8 +94,6 @@ def main() -> None:
     args = parser.parse_args()
     report("sample pages (data/raw)", score_truth_file(args.raw, args.truth).values())
     if args.corpus:
-        seeds = args.corpus.parent / "seeds"
-        del seeds
         raw, clean = args.corpus / "china_mfa_presscon_raw.jsonl", args.corpus / "china_mfa_presscon.jsonl"
         for html in (False, True):
             kind = "HTML" if html else "text"

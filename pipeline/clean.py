@@ -20,6 +20,7 @@ The cascade, for one page:
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -408,8 +409,6 @@ def find_date(lines: Sequence[str]) -> str:
 
     Numeric d/m/y dates are read day first, as on most non-US news sites.
     """
-    from datetime import datetime
-
     for line in lines:
         match = _DATE.search(line)
         if not match:

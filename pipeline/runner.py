@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+from collections import Counter
 import platform
 import shutil
 import sys
@@ -35,11 +36,12 @@ from spacy.language import Language
 from sklearn.pipeline import Pipeline
 from tqdm import tqdm
 
-from . import __version__, config, save
+from . import config, save
 from .classify import load_model, predict_table
 from .clean import CleanedArticle, clean_html, clean_text
 from .parse import doc_sentences, load_nlp, parse_texts
-from .read import Article, ReadError, read_inputs
+from .read import (HTML_SUFFIXES, LINE_SUFFIXES, TEXT_SUFFIXES, Article, ReadError,
+                   read_inputs)
 
 logger = logging.getLogger(__name__)
 
@@ -140,16 +142,17 @@ def _unusable(cleaned: CleanedArticle) -> tuple[str, str] | None:
 def _tables(labels: Sequence[str], kept, parsed, predictions: pd.DataFrame
             ) -> dict[str, pd.DataFrame]:
     rows, article_rows = [], []
+    records = predictions.to_dict(orient="records")  # one conversion, not one per row
     position = 0
     for (article, cleaned), sentences in zip(kept, parsed):
-        chunk = predictions.iloc[position:position + len(sentences)]
+        chunk = records[position:position + len(sentences)]
         position += len(sentences)
-        for sentence, (_, prediction) in zip(sentences, chunk.iterrows()):
+        for sentence, prediction in zip(sentences, chunk):
             rows.append({"article_id": article.article_id, "sentence_index": sentence.index,
                          "text": sentence.text, "start_char": sentence.start_char,
-                         "end_char": sentence.end_char, **prediction.to_dict(),
+                         "end_char": sentence.end_char, **prediction,
                          "speaker": sentence.speaker, "entities": list(sentence.entities)})
-        counts = chunk["label"].value_counts()
+        counts = Counter(prediction["label"] for prediction in chunk)
         article_rows.append({
             "article_id": article.article_id, "source": article.source,
             "title": cleaned.title or article.title, "date": article.date or cleaned.date,
@@ -343,26 +346,23 @@ def _count_records(inputs: Sequence[str | Path], limit: int | None) -> int | Non
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
             suffix = file.suffix.lower()
-            if suffix in (".jsonl", ".csv") and file.is_file():
+            if suffix in LINE_SUFFIXES and file.is_file():
                 with file.open("rb") as handle:
                     total += sum(1 for line in handle if line.strip()) - (suffix == ".csv")
-            elif suffix in (".txt", ".html", ".htm"):
+            elif suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
                 total += 1
     return min(total, limit) if limit else total
 
 
 def _manifest(inputs, out: Path, fmt: str, card: dict, model_path, spacy_model, workers: int,
               limit, counts: dict[str, int], summary: RunSummary) -> dict:
-    import spacy
-
     from .classify import library_versions
 
     nlp_name = spacy_model or _WORKER.get("spacy_name") or "auto"
     return {
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": sys.argv,
-        "versions": {**library_versions(), "claims-pipeline": __version__,
-                     "spacy": spacy.__version__, "spacy_model": nlp_name,
+        "versions": {**library_versions(), "spacy_model": nlp_name,
                      "platform": platform.platform()},
         "model": {"path": str(model_path or config.DEFAULT_MODEL_DIR),
                   "sha256": card.get("sha256"), "labels": card.get("labels"),

@@ -108,7 +108,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return np.array([f"cue_{name}" for name in CUES])
 
 
-def build_model(*, C: float = 1.0, cue_weight: float = 0.5,
+def build_model(*, C: float = config.CLASSIFIER_C, cue_weight: float = 0.5,
                 class_weight: dict[str, float] | str | None = "balanced",
                 random_state: int = config.RANDOM_STATE) -> Pipeline:
     """The unfitted classifier: n-gram and cue features into logistic regression."""

@@ -37,11 +37,15 @@ class TrainingDataError(ValueError):
 
 
 def read_labeled(paths: Iterable[str | Path], *, text_column: str = "text",
-                 label_column: str = "label") -> pd.DataFrame:
+                 label_column: str = "label", weight: float = 1.0) -> pd.DataFrame:
     """Read CSV/JSONL files (or folders of them) of labeled sentences.
 
-    Returns a frame with ``text``, ``label`` and ``group`` (the document a
-    sentence came from: its ``doc_id`` column, else its file and row).
+    Args:
+        weight: how much each of these sentences counts in training (see
+            ``config.USER_WEIGHT``); stored in a ``weight`` column.
+
+    Returns a frame with ``text``, ``label``, ``weight`` and ``group`` (the
+    document a sentence came from: its ``doc_id`` column, else its file and row).
     """
     frames = []
     for path in _expand(paths):
@@ -55,6 +59,7 @@ def read_labeled(paths: Iterable[str | Path], *, text_column: str = "text",
         frame = frame.dropna(subset=["text", "label"])
         groups = frame["doc_id"] if "doc_id" in frame else pd.Series(frame.index, index=frame.index)
         frame["group"] = path.name + ":" + groups.astype(str)
+        frame["weight"] = float(weight)
         frames.append(frame)
     if not frames:
         raise TrainingDataError("No labeled data found: pass CSV or JSONL files or folders.")
@@ -102,15 +107,26 @@ def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
         "random_state": random_state,
         "holdout_groups": sorted(holdout["group"].unique().tolist()),
     }
+    fit_params = _sample_weights(train)
     if cv:
         folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=random_state)
-        predicted = cross_val_predict(model, train["text"].tolist(), train["label"], cv=folds)
+        predicted = cross_val_predict(model, train["text"].tolist(), train["label"], cv=folds,
+                                      params=fit_params)
         card["cross_validation"] = {"folds": CV_FOLDS,
                                     "macro_f1": float(f1_score(train["label"], predicted,
                                                                average="macro"))}
-    model.fit(train["text"].tolist(), train["label"])
+    if fit_params:
+        card["training_data"]["weights"] = train["weight"].value_counts().sort_index().to_dict()
+    model.fit(train["text"].tolist(), train["label"], **fit_params)
     card["holdout"] = evaluate_model(model, holdout)
     return model, card
+
+
+def _sample_weights(train: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Fit parameters giving each row its ``weight``; none when all weigh the same."""
+    if "weight" not in train or train["weight"].nunique() <= 1:
+        return {}
+    return {"classifier__sample_weight": train["weight"].to_numpy(dtype=float)}
 
 
 def class_weights(labels: pd.Series,

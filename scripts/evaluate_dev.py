@@ -1,9 +1,14 @@
 """Score a model on the independent dev set of real labeled sentences.
 
 Usage: python scripts/evaluate_dev.py [--model models/claims-v1] [--dev PATH] [--json]
+       python scripts/evaluate_dev.py --halves     # the retraining story
 
 The dev set (../shared/corpus/dev_labeled.csv beside a clone) is used to
-measure only: it is never trained on and never copied into the project.
+measure only: it is never trained on for the shipped model and never copied
+into the project. ``--halves`` measures what a user's own labels are worth:
+the dev set is split in two halves by document; a model is trained on the
+shipped data plus one half (as ``claims train HALF --base`` would) and
+scored on the other half, beside the shipped model on that same half.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import zlib
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline import config
 from pipeline.classify import load_model
-from pipeline.train import evaluate_model, format_report
+from pipeline.train import evaluate_model, format_report, read_labeled, train_model
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_DEV = PROJECT.parent / "shared" / "corpus" / "dev_labeled.csv"
@@ -27,12 +34,19 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--halves", action="store_true",
+                        help="measure retraining on one half of the dev set, testing on the other")
     args = parser.parse_args()
     if not args.dev.exists():
         print(f"No dev set at {args.dev}; nothing to measure.", file=sys.stderr)
         return 0
-    model, card = load_model(args.model)
     dev = pd.read_csv(args.dev)
+    model, card = load_model(args.model)
+    if args.halves:
+        table = retraining_story(model, dev)
+        print(table.to_json(orient="records", indent=2) if args.json
+              else table.to_string(index=False, float_format="%.3f"))
+        return 0
     report = evaluate_model(model, dev)
     report["by_source"] = {source: evaluate_model(model, rows)["macro_f1"]
                            for source, rows in dev.groupby("source")}
@@ -45,6 +59,25 @@ def main() -> int:
     for source, score in report["by_source"].items():
         print(f"  macro-F1 on {source}: {score:.3f}")
     return 0
+
+
+def retraining_story(shipped, dev: pd.DataFrame,
+                     user_weights: tuple[float, ...] = (1.0, config.USER_WEIGHT)) -> pd.DataFrame:
+    """Macro-F1 on each dev half: shipped model, then shipped data + the other half."""
+    half = dev["doc_id"].astype(str).map(lambda doc: zlib.crc32(doc.encode()) % 2)
+    base = read_labeled([config.LABELED_DATA_DIR])
+    rows = []
+    for test_half in (0, 1):
+        user, test = dev[half != test_half], dev[half == test_half]
+        row = {"test_half": test_half, "n_user_labels": len(user), "n_test": len(test),
+               "shipped_model": evaluate_model(shipped, test)["macro_f1"]}
+        for weight in user_weights:
+            data = pd.concat([base, user.assign(group="user:" + user["doc_id"].astype(str),
+                                                weight=weight)], ignore_index=True)
+            model, _ = train_model(data, cv=False)
+            row[f"shipped_data+user_x{weight:g}"] = evaluate_model(model, test)["macro_f1"]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 if __name__ == "__main__":

@@ -1,109 +1,328 @@
-"""Who is speaking in each sentence: part of the parse stage.
+"""Who is speaking in each sentence, in what role, and against or with whom.
 
-Works on spaCy's dependency parse. The verb list covers the register of
-ministry and state-media text (affirmed, stressed, reiterated, rejected,
-underlined, pledged), which general quote extractors lack. Rules, in order:
+Part of the parse stage; works on spaCy's dependency parse and entities.
+The verb list covers the register of ministry and state-media text
+(affirmed, stressed, reiterated, rejected, underlined, pledged), which
+general quote extractors lack. For each sentence, in order:
 
-1. "According to X, ..." names X;
-2. a reporting verb's subject names the speaker, in either order
-   ("X said ...", "..., emphasized the spokesperson");
-3. a pronoun or a bare role ("she", "the spokesperson") stands for the
-   current speaker of the article;
-4. a sentence inside an open quotation keeps the current speaker;
-5. a headline ending ": Spokesperson" names its speaker.
+1. a transcript turn ("Q:", "A:", "Ambassador Reyes:") names the speaker
+   until the next turn; "A:" is the person named in the title;
+2. a page whose title is a person's statement, speech, remarks, briefing or
+   press conference is that person's words throughout;
+3. a headline's colon ("...: Spokesperson", "Spokesman: ...") or "says X";
+4. "According to X, ..." names X;
+5. the subject of a reporting verb, in either order ("X said ...",
+   "..., emphasized the spokesperson"), of "X made the statement", or of a
+   pledge ("X stands ready to ...");
+6. a pronoun stands for the current speaker, a bare role ("the minister")
+   for the person of the article who holds it;
+7. a sentence inside an open quotation, or later in the same paragraph,
+   keeps the current speaker; sentences before a closing "..., she noted"
+   in their paragraph are hers too.
 
-Names are given in full: "Hang" after "Le Thi Thu Hang" becomes the latter.
+Names are given in full ("Hang" after "Le Thi Thu Hang" becomes the latter)
+and a person's role comes from the mention that names them ("Spokesperson
+of the Ministry of Foreign Affairs"). The target is what a rejection is
+aimed at, the accusation a sentence rebuts, the addressee of a call, or
+the partner of a pledge; it is only looked for when someone is speaking.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-REPORTING_VERBS = frozenset(
-    "say tell state affirm stress emphasize emphasise reiterate reject underline underscore "
-    "pledge note add claim insist deny declare announce explain warn urge assert argue "
-    "maintain confirm point express acknowledge recognize recognise highlight remark "
-    "comment respond reply answer report accuse criticize criticise condemn refute "
-    "dismiss vow promise ask reaffirm indicate clarify mention".split()
-)
-_IRREGULAR_FORMS = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written")}
+from . import config
 
 
 def _inflections(verb: str) -> set[str]:
     """Regular English forms of a verb, so matching needs no lemmatizer
     (dropping it from the spaCy pipeline saves time on every article)."""
     stem = verb[:-1] if verb.endswith("e") else verb
-    past = verb + "d" if verb.endswith("e") else (verb[:-1] + "ied" if verb.endswith("y")
-                                                  and verb[-2] not in "aeiou" else verb + "ed")
-    third = verb[:-1] + "ies" if verb.endswith("y") and verb[-2] not in "aeiou" else (
+    consonant_y = verb.endswith("y") and verb[-2] not in "aeiou"
+    past = verb + "d" if verb.endswith("e") else (verb[:-1] + "ied" if consonant_y
+                                                  else verb + "ed")
+    third = verb[:-1] + "ies" if consonant_y else (
         verb + "es" if verb.endswith(("s", "sh", "ch", "x")) else verb + "s")
     return {verb, past, third, stem + "ing", *_IRREGULAR_FORMS.get(verb, ())}
 
 
-REPORTING_FORMS = frozenset(form for verb in REPORTING_VERBS for form in _inflections(verb))
-PRONOUNS = frozenset("he she they we i it".split())
-ROLE_NOUNS = frozenset(
-    "spokesperson spokesman spokeswoman minister ambassador official president "
-    "premier envoy delegate representative diplomat secretary chairman chairwoman".split()
+def _forms(words: str) -> frozenset[str]:
+    return frozenset(form for verb in words.split() for form in _inflections(verb))
+
+
+_IRREGULAR_FORMS = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written"),
+                    "make": ("made",), "give": ("gave", "given"), "brief": ("briefed",),
+                    "refer": ("referred", "referring"), "commit": ("committed", "committing"),
+                    "slam": ("slammed", "slamming"), "admit": ("admitted", "admitting")}
+#: Verbs whose subject is speaking (or stating a position).
+REPORTING_VERBS = frozenset(
+    "say tell state affirm stress emphasize emphasise reiterate reject underline underscore "
+    "pledge note add claim insist deny declare announce explain warn urge assert argue "
+    "maintain confirm point express acknowledge recognize recognise highlight remark "
+    "comment respond reply answer report accuse criticize criticise condemn refute "
+    "dismiss vow promise ask reaffirm indicate clarify mention inform brief welcome "
+    "commend praise appreciate thank invite propose suggest request call hope believe "
+    "agree protest oppose object voice share write present outline denounce slam "
+    "refer".split()
 )
+REPORTING_FORMS = _forms(" ".join(REPORTING_VERBS))
+#: "X made the statement": the subject of these verbs speaks when the object is a statement.
+STATEMENT_VERBS = _forms("make give deliver issue raise")
+STATEMENT_NOUNS = frozenset("statement statements remarks remark comment comments speech "
+                            "address announcement concern concerns case cases issue issues "
+                            "question questions".split())
+#: "X stands ready to ...", "X is willing to ...": the subject pledges.
+PLEDGE_ADJECTIVES = frozenset("ready willing committed determined".split())
+#: Verbs whose object is the target: rejected, or addressed.
+REJECTION_FORMS = _forms("reject deny refute dismiss oppose condemn criticize criticise accuse "
+                         "denounce slam protest") | {"accept"}
+ADDRESS_FORMS = _forms("tell inform urge ask brief thank invite call warn remind request "
+                       "commend welcome recognize recognise acknowledge appreciate praise "
+                       "congratulate respond reply")
+#: Appraisal verbs aim at the owner of what they appraise ("welcomed Arvania's decision").
+APPRAISAL_FORMS = _forms("commend welcome recognize recognise acknowledge appreciate praise "
+                         "congratulate")
+#: Nouns naming an accusation: "the report is biased" rebuts the report.
+ACCUSATION_NOUNS = frozenset(
+    "report reports claim claims allegation allegations accusation accusations criticism "
+    "criticisms statement statements remarks assertion assertions rumour rumours rumor "
+    "rumors characterisation characterization resolution view views article articles "
+    "information".split())
+#: Heads of "with X" that make X a partner ("cooperation with", "work with").
+PARTNER_HEADS = frozenset(
+    "cooperate cooperating cooperation work working dialogue dialogues partnership hands "
+    "relations exchange exchanges share sharing engage engagement talks consult consultations "
+    "continue coordinate coordination".split())
+#: "according to law" cites a rule, not a speaker.
+NOT_SOURCES = frozenset("law laws regulations regulation procedures procedure constitution "
+                        "rules statistics data figures plan schedule reports".split())
+PRONOUNS = frozenset("he she they we i it".split())
 PERSON_PRONOUNS = frozenset("he she i".split())
-SUBJECT_DEPS = frozenset({"nsubj"})
+ROLE_NOUNS = frozenset(
+    "spokesperson spokesman spokeswoman minister ambassador official president premier envoy "
+    "delegate representative diplomat secretary chairman chairwoman commissioner rapporteur "
+    "director chief head author deputy leader coordinator adviser advisor pm fm".split())
+#: Role words that mean the same job ("the spokesman" is the spokesperson).
+ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson",
+                 "advisor": "adviser", "chairwoman": "chairman"}
+_TITLE_MODIFIERS = frozenset("foreign deputy vice prime general senior special chief".split())
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. h.e. he madam sir".split())
+#: Lower-case words that can stand alone as a headline's source ("...: ministry").
+SOURCE_NOUNS = ROLE_NOUNS | frozenset(
+    "ministry government office council committee commission embassy agency union group "
+    "court police army party delegation mission experts".split())
 NAME_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-_HEADLINE_SPEAKER = re.compile(r":\s*(?P<who>[A-Z][\w .'-]{2,40})$")
+SUBJECT_DEPS = frozenset({"nsubj"})
+_NOT_SPEAKERS = frozenset({"which", "that", "who", "what", "there"})
 _OPEN_QUOTES = "“\""
+_HEADLINE_TAIL = re.compile(r":\s*(?P<who>[\w .'’-]{1,40})$")
+_HEADLINE_HEAD = re.compile(r"^(?P<who>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3})\s*:\s+\S")
+_HEADLINE_SAYS = re.compile(r",?\s+says\s+(?P<who>[\w .'’-]{1,40})$")
+_TURN = re.compile(r"^\s*(?P<who>Q|Question|A|Answer|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})"
+                   r"\s*[:：]\s")
+_QUESTION_TURNS = frozenset({"q", "question"})
+_ANSWER_TURNS = frozenset({"a", "answer"})
+_ASKERS = frozenset({"reporter", "journalist", "correspondent", config.QUESTIONER_SPEAKER})
+#: Titles of a text that is one person's words: "Statement by ...", "Remarks by ...",
+#: "... Spokesperson X's Regular Press Conference" (not "X's statement sparks anger").
+_SPEECH_TITLE = re.compile(
+    r"^(?:(?:full )?(?:transcript|text) of (?:the )?)?(?:[\w.'’-]+ ){0,2}"
+    r"(?:statement|remarks|speech|address|press conference|briefing)\b"
+    r"|['’]s (?:regular |daily )?(?:press conference|press briefing|briefing|remarks)\b",
+    re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\b(by|with|from)\b[^,:;]*$", re.IGNORECASE)
+_ROLE_TITLES = ("Spokesperson|Spokesman|Spokeswoman|Minister|Ambassador|President|Premier|"
+                "Secretary|Director|Director-General|Deputy|Envoy|Commissioner|Rapporteur|"
+                "Chairman|Chairwoman|Representative|Coordinator|Adviser|Advisor")
+_TITLED_NAME = re.compile(
+    r"(?P<role>(?:[A-Z][\w’'-]*[ \t]+)*?(?:" + _ROLE_TITLES + r"))[ \t]+"
+    r"(?P<name>[A-Z][a-z]+(?:-[A-Za-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Za-z]+)?){1,4})\b"
+    r"(?P<of>[ \t]+of[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
+    r"(?:[ \t]+(?:of[ \t]+|and[ \t]+)?[A-Z][\w’'-]*)*)?")
+_INTERVIEW_TITLE = re.compile(r"\binterview\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who speaks in a sentence ('' for narration), their role, and their target."""
+
+    speaker: str = ""
+    role: str = ""
+    target: str = ""
 
 
 def find_speakers(doc: Doc, sentences: Sequence[Span], *, title: str = "") -> list[str]:
     """One speaker name per sentence ('' where nobody is speaking)."""
-    names: dict[str, str] = {}
-    current = ""
-    person = ""
-    in_quote = False
-    speakers = []
-    previous = None
-    quote_start = 0
-    for position, span in enumerate(sentences):
-        _remember_names(span, names)
-        in_quote = in_quote and not _new_paragraph(previous, span)
-        previous = span
-        if not in_quote:
-            quote_start = position
-        explicit = _according_to(span) or _verb_subject(span)
-        stands_for = person if _is_person_reference(explicit) else current
-        if explicit and _is_reference(explicit) and stands_for:
-            speaker = stands_for
-        elif explicit:
-            speaker = _full_name(explicit, names)
-            current = speaker
-            person = speaker if speaker in names.values() else person
-        elif in_quote or _starts_quote_without_verb(span):
-            speaker = current
-        elif title and span.text.strip() == title.strip():
-            speaker = _headline_speaker(span.text)
-        else:
-            speaker = ""
-        if explicit and explicit.lower() in PRONOUNS and not current:
-            speaker = ""
-        if explicit and in_quote:
-            # "..." she said: the quotation that ends here is hers from its start.
-            speakers[quote_start:] = [s or speaker for s in speakers[quote_start:]]
-        in_quote = _quote_open_after(span.text, in_quote)
-        speakers.append(speaker)
-    return speakers
+    return [a.speaker for a in find_attributions(doc, sentences, title=title)]
 
 
-def _is_reference(name: str) -> bool:
-    """A pronoun or a bare role ("the spokesperson") that points back to someone."""
-    words = name.lower().split()
-    return len(words) <= 3 and (words[-1] in PRONOUNS or words[-1] in ROLE_NOUNS)
+def find_attributions(doc: Doc, sentences: Sequence[Span], *,
+                      title: str = "") -> list[Attribution]:
+    """Speaker, role and target of every sentence of one article."""
+    if not sentences:
+        return []
+    people = _People(doc)
+    has_title = bool(title) and sentences[0].text.strip() == title.strip()
+    page, answerer = _page_speakers(sentences[0], people) if has_title else ("", "")
+    turns = _turn_speakers(sentences, answerer, people)
+    speakers, verbs = _Reader(people).read(sentences, turns, page, has_title)
+    attributions = []
+    for span, speaker, verb in zip(sentences, speakers, verbs):
+        asking = speaker.lower() in _ASKERS or span.text.rstrip().endswith("?")
+        target = _target(span, verb) if speaker and not asking else ""
+        attributions.append(Attribution(speaker, people.roles.get(speaker, ""), target))
+    return attributions
 
 
-def _is_person_reference(name: str) -> bool:
-    words = name.lower().split()
-    return bool(words) and (words[-1] in PERSON_PRONOUNS or words[-1] in ROLE_NOUNS)
+class _People:
+    """The persons an article names: full names by every part, and their roles."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.names: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        self.order: list[str] = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                self._remember(_strip_titles(_strip_possessive(ent.text)), _role_of(ent))
+        # Names the entity recognizer misses ("Spokesperson Dao Thi Minh Nguyet of ...").
+        for match in _TITLED_NAME.finditer(doc.text):
+            role = " ".join((match.group("role") + (match.group("of") or "")).split())
+            self._remember(_strip_titles(match.group("name")), role)
+
+    def _remember(self, full: str, role: str) -> None:
+        if len(full.split()) < 2 or any(full in known for known in self.order):
+            return
+        for token in full.split():
+            self.names.setdefault(token, full)
+        self.order.append(full)
+        self.roles[full] = role
+
+    def full_name(self, name: str) -> str:
+        name = _strip_titles(_strip_possessive(name))
+        if name in self.roles:
+            return name
+        for known in self.order:  # an entity that ran on: "Nguyet of the Ministry"
+            if name.startswith(known + " ") or name.endswith(" " + known):
+                return known
+        last = name.split()[-1] if name else ""
+        return self.names.get(name, self.names.get(last, name)) if len(name.split()) <= 2 \
+            and any(w in self.names for w in name.split()) else name
+
+    def holder_of(self, role_word: str, prefer: str = "") -> str:
+        """The person whose role is ``role_word`` ("spokesperson"), the current one first."""
+        word = ROLE_SYNONYMS.get(role_word, role_word)
+        def holds(person: str) -> bool:
+            words = [ROLE_SYNONYMS.get(w, w) for w in re.findall(r"[\w-]+",
+                                                                  self.roles.get(person, "").lower())]
+            return word in words
+        if prefer and holds(prefer):
+            return prefer
+        return next((person for person in self.order if holds(person)), "")
+
+    def is_person(self, speaker: str) -> bool:
+        words = speaker.lower().split()
+        return speaker in self.roles or (bool(words) and words[-1] in ROLE_NOUNS)
+
+
+class _Reader:
+    """Reads an article's sentences in order, keeping the current speaker."""
+
+    def __init__(self, people: _People) -> None:
+        self.people = people
+        self.current = ""
+        self.person = ""
+
+    def read(self, sentences: Sequence[Span], turns: list[str | None], page: str,
+             has_title: bool) -> tuple[list[str], list[Token | None]]:
+        speakers: list[str] = []
+        verbs: list[Token | None] = []
+        in_quote, quote_start, previous = False, 0, None
+        paragraph_start = 0
+        for position, span in enumerate(sentences):
+            new_paragraph = _new_paragraph(previous, span)
+            previous = span
+            if new_paragraph:
+                paragraph_start = position
+            in_quote = in_quote and not new_paragraph
+            if not in_quote:
+                quote_start = position
+            headline = _is_headline(span) or (has_title and position == 0)
+            explicit, verb = _explicit(span, headline)
+            verbs.append(verb)
+            if turns[position] is not None or (page and position > 0):
+                speaker = turns[position] if turns[position] is not None else page
+                named = self._resolve(explicit) if explicit and not turns[position] else ""
+                if named in self.people.roles:  # a statement reporting another person
+                    speaker = named
+                self.current = speaker or self.current
+            elif explicit:
+                speaker = self._resolve(explicit)
+                if speaker:
+                    self.current = speaker
+                    self.person = speaker if self.people.is_person(speaker) else self.person
+                if in_quote:  # "..." she said: the quotation that ends here is hers from its start.
+                    speakers[quote_start:] = [s or speaker for s in speakers[quote_start:]]
+                elif speaker and verb is not None and _trails(span, verb):
+                    _fill_back(speakers, paragraph_start, speaker)
+            elif in_quote or _starts_quote_without_verb(span):
+                speaker = self.current
+            elif position > paragraph_start and not headline and not _narrates(span):
+                speaker = speakers[-1]
+            else:
+                speaker = ""
+            in_quote = _quote_open_after(span.text, in_quote)
+            speakers.append(speaker)
+        return speakers, verbs
+
+    def _resolve(self, name: str) -> str:
+        """A name in full; a pronoun or bare role as the person it stands for."""
+        words = name.lower().split()
+        if words[-1] in PERSON_PRONOUNS and len(words) == 1:
+            return self.current if self.people.is_person(self.current) else self.person
+        if words[-1] in PRONOUNS and len(words) == 1:
+            return self.current
+        if words[-1] in ROLE_NOUNS and not any(w in self.people.names for w in name.split()):
+            holder = self.people.holder_of(words[-1], prefer=self.current)
+            return holder or name
+        return self.people.full_name(name)
+
+
+def _narrates(span: Span) -> bool:
+    """A simple-past sentence with no first person ("The march ended at noon"):
+    the writer narrating, so the previous speaker is not carried over. Words
+    carried on from a speaker stay in the present ("It ignores the facts")."""
+    root = span.root
+    return root.tag_ == "VBD" and not any(t.lower_ in ("we", "our", "i", "my", "us")
+                                          for t in span)
+
+
+def _fill_back(speakers: list[str], start: int, speaker: str) -> None:
+    """Unattributed sentences opening a paragraph that ends '..., she noted' are hers."""
+    for index in range(start, len(speakers)):
+        if speakers[index]:
+            return
+    speakers[start:] = [speaker] * (len(speakers) - start)
+
+
+def _trails(span: Span, verb: Token) -> bool:
+    """An attribution after what was said ("..., she noted"), with no quotation marks."""
+    return verb.i - span.start > len(span) / 2 and not any(c in span.text for c in "“”\"")
+
+
+def _explicit(span: Span, headline: bool) -> tuple[str, Token | None]:
+    """The speaker a sentence names itself, and the verb that names it."""
+    if headline:
+        who = _headline_speaker(span.text)
+        if who:
+            return who, None
+    according = _according_to(span)
+    if according:
+        return according, None
+    return _verb_subject(span)
 
 
 def _according_to(span: Span) -> str:
@@ -111,52 +330,354 @@ def _according_to(span: Span) -> str:
         if token.lower_ == "according" and token.i + 1 < span.end \
                 and token.doc[token.i + 1].lower_ == "to":
             objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
-            if objects:
+            if objects and objects[0].lower_ not in NOT_SOURCES:
                 return _name_of(objects[0])
     return ""
 
 
-def _verb_subject(span: Span) -> str:
-    """The subject of the sentence's main reporting verb, if any."""
-    verbs = [t for t in span if t.lower_ in REPORTING_FORMS and t.pos_ in ("VERB", "AUX")]
-    verbs.sort(key=lambda t: (t.dep_ != "ROOT", t.head.dep_ != "ROOT", t.i))
+def _verb_subject(span: Span) -> tuple[str, Token | None]:
+    """The subject of the sentence's main speech act (a reporting verb, a
+    statement made, a pledge), and that verb."""
+    verbs = [t for t in span if _is_speech_act(t) and t.dep_ != "acl"
+             and not any(c.dep_ == "neg" for c in t.children)]
+    verbs.sort(key=lambda t: (t.dep_ in ("relcl", "acl"), t.dep_ != "ROOT",
+                              t.head.dep_ != "ROOT", t.i))
     for verb in verbs:
-        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children
+        if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ == "amod":
+            return _name_of(verb.head), verb
+        head = verb.head if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ != "ROOT" else verb
+        agents = [g for c in head.children if c.dep_ == "agent" for g in c.children
                   if g.dep_ == "pobj"]
-        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS] or agents
-        if subjects and subjects[0].lower_ not in ("it", "which", "that", "who"):
-            return _name_of(subjects[0])
-    return ""
+        subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS] or agents
+        if not subjects and head.dep_ == "conj":  # "signed ... and agreed to ..."
+            subjects = [c for c in head.head.children if c.dep_ in SUBJECT_DEPS]
+        if _is_headline(span) and head.tag_ in ("VBN", "VBD") and not agents:
+            continue  # headlines speak in the present: "Appeal rejected" is a passive
+        if subjects and subjects[0].lower_ not in _NOT_SPEAKERS:
+            return _name_of(subjects[0]), verb
+    return "", None
+
+
+def _is_speech_act(token: Token) -> bool:
+    if token.lower_ in REPORTING_FORMS and token.pos_ in ("VERB", "AUX"):
+        return True
+    if token.lower_ in STATEMENT_VERBS and token.pos_ == "VERB":
+        return any(c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS for c in token.children)
+    return token.lower_ in PLEDGE_ADJECTIVES and any(
+        c.dep_ in ("xcomp", "prep") for c in token.children)
 
 
 def _name_of(head: Token) -> str:
     """A readable name for a subject: the entity it belongs to, else its noun phrase."""
     subtree = list(head.subtree)
-    for ent in head.doc.ents:
-        if ent.label_ in NAME_ENTITY_LABELS and ent.start <= head.i < ent.end:
-            return ent.text
-    for ent in head.doc.ents:
-        if ent.label_ == "PERSON" and subtree[0].i <= ent.start and ent.end <= subtree[-1].i + 1:
-            return ent.text
+    entity = _entity_of(head)
+    if entity is not None and entity.label_ in NAME_ENTITY_LABELS:
+        return entity.text
+    for child in head.children:  # "the group's director, Leila Marsh"
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            return _entity_of(child).text
     words = [t for t in subtree if t.i <= head.i and t.dep_ in
-             ("det", "compound", "amod", "poss", "case", "flat", "nmod") or t.i == head.i]
+             ("det", "compound", "amod", "poss", "case", "flat", "nmod", "nummod", "predet")
+             or t.i == head.i]
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "from"):
+            words.extend(child.subtree)
     return " ".join(t.text for t in words).replace(" 's", "'s").replace(" ’s", "’s")
 
 
-def _remember_names(span: Span, names: dict[str, str]) -> None:
-    for ent in span.ents:
-        if ent.label_ == "PERSON" and len(ent) > 1:
-            full = _full_name(ent.text, {})
-            for token in full.split():
-                names.setdefault(token, full)
+def _entity_of(token: Token) -> Span | None:
+    """The entity a token belongs to, from its IOB tags (no scan of ``doc.ents``)."""
+    if not token.ent_type_:
+        return None
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type_)
 
 
-def _full_name(name: str, names: dict[str, str]) -> str:
+def _strip_possessive(name: str) -> str:
+    return re.sub(r"\s*['’]s$", "", name)
+
+
+def _strip_titles(name: str) -> str:
+    """'Spokesperson Le Thi Thu Hang' -> 'Le Thi Thu Hang'; 'Mr. Anh' -> 'Anh'."""
     words = name.split()
-    while len(words) > 1 and words[0].lower() in ROLE_NOUNS:
+    def is_title(position: int) -> bool:
+        word = words[position].lower()
+        return word in ROLE_NOUNS | HONORIFICS or (
+            word in _TITLE_MODIFIERS and position + 1 < len(words) and is_title(position + 1))
+    while len(words) > 1 and is_title(0) and not all(map(is_title, range(1, len(words)))):
         words = words[1:]
-    name = " ".join(words)
-    return names.get(name, name) if len(words) == 1 else name
+    return " ".join(words)
+
+
+def _role_of(ent: Span) -> str:
+    """The job title around a person's mention: 'Spokesperson Hang of the Ministry
+    of Foreign Affairs', 'Irena Kostova, Director-General of ...', 'its director, Marsh'."""
+    root = ent.root
+    words = [t.text for t in _title_before(ent)] + [w for w in ent.text.split()[:-1]
+                                                    if w.lower() in ROLE_NOUNS][:1]
+    role = " ".join(words).replace(" 's", "'s").replace(" ’s", "’s")
+    for child in root.rights:
+        if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in ("of", "from")):
+            tail = _phrase(child)
+            role = f"{role}, {tail}" if child.dep_ == "appos" and role else f"{role} {tail}"
+            break
+    if not role.strip() and root.dep_ == "appos":
+        role = _phrase(root.head, stop=ent.start)
+    return role.strip(" ,")
+
+
+def _title_before(ent: Span) -> list[Token]:
+    """The title written just before a name: the run of capitalised words (with
+    'of', 'for', 'the', "'s") that holds a role word ('Vice Minister of Public
+    Security', "Vietnam's Foreign Ministry spokesperson")."""
+    run: list[Token] = []
+    index = ent.start - 1
+    while index >= ent.sent.start:
+        token = ent.doc[index]
+        if token.is_title or token.is_upper or token.lower_ in ROLE_NOUNS \
+                or token.lower_ in ("of", "for", "the", "'s", "’s", "and"):
+            run.insert(0, token)
+            index -= 1
+        else:
+            break
+    while run and (run[0].lower_ in ("of", "for", "the", "and", "'s", "’s")
+                   or run[0].lower_ in HONORIFICS):
+        run.pop(0)
+    while run and run[-1].lower_ in HONORIFICS:
+        run.pop()
+    if not any(t.lower_ in ROLE_NOUNS for t in run):
+        return []
+    return run
+
+
+def _phrase(head: Token, stop: int | None = None) -> str:
+    """A noun phrase without its relative clauses and trailing punctuation."""
+    end = head.right_edge.i + 1
+    for child in head.rights:
+        if child.dep_ in ("appos", "punct", "advcl"):
+            end = min(end, child.left_edge.i)
+    for token in head.subtree:  # "a statement by the League, which accused ...": cut
+        if token.dep_ == "relcl" and token.i > head.i:
+            end = min(end, token.left_edge.i)
+    if stop is not None:
+        end = min(end, stop)
+    span = head.doc[head.left_edge.i:max(end, head.i + 1)]
+    return span.text.strip().strip(" ,;:")
+
+
+def _target(span: Span, verb: Token | None) -> str:
+    """What the speaker rejects or rebuts, whom they address, or their partner.
+
+    In that order: the speech verb's own rejection ("rejected X"), another
+    rejection, an accusation the sentence rebuts ("the report is biased"),
+    "in response to X", the addressee ("urged X", "told X"), the partner
+    ("cooperation with X"). Rejections inside relative clauses are someone
+    else's ("a statement by X, which accused Y") and are skipped.
+    """
+    acts = [t for t in span if (t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT")
+            and t.dep_ != "relcl" and (t.dep_ != "acl" or _has_subject(t))]
+    if verb is not None and verb in acts:
+        acts.remove(verb)
+        acts.insert(0, verb)
+    rejected = next((o for o in (_rejected(a) for a in acts if a is verb or _own_act(a))
+                     if o is not None), None)
+    if rejected is not None:
+        return _phrase(rejected)
+    speaker_subject = [c for c in verb.children if c.dep_ in SUBJECT_DEPS] if verb else []
+    for token in span:
+        if token.dep_ == "ROOT" and token.lower_ in ACCUSATION_NOUNS and _is_headline(span):
+            return _phrase(token)  # "Accusations of ... 'pure fabrication': ministry"
+        if token.dep_ in ("nsubj", "nsubjpass") and token not in speaker_subject:
+            accusation = _accusation_in(token)
+            if accusation is not None:
+                return _phrase(accusation)
+    response = _in_response_to(span)
+    if response:
+        return response
+    addressed = next((a for a in map(_addressee, acts) if a), "")
+    return addressed or _partner(span)
+
+
+def _is_pronoun(token: Token) -> bool:
+    """'you', 'her', 'them' are no target; 'US' (the country) is."""
+    return token.pos_ == "PRON" or (token.lower_ in ("this", "that") and token.dep_ != "det")
+
+
+def _has_subject(token: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def _own_act(token: Token) -> bool:
+    """A verb the speaker does themselves ("we reject"), not one they report of
+    others ("her husband had criticised ...")."""
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return not subjects or subjects[0].lower_ in PRONOUNS
+
+
+def _rejected(token: Token) -> Token | None:
+    if token.lower_ not in REJECTION_FORMS:
+        return None
+    if token.lower_ == "accept" and not any(c.dep_ == "neg" for c in token.children):
+        return None
+    return _object(token)
+
+
+def _addressee(token: Token) -> str:
+    if token.lower_ not in ADDRESS_FORMS:
+        return ""
+    obj = _object(token)
+    if obj is None:
+        return ""
+    if token.lower_ in APPRAISAL_FORMS:  # a party, not the thing praised
+        owner = [c for c in obj.children if c.dep_ == "poss" and not _is_pronoun(c)]
+        if owner:
+            return _strip_possessive(_phrase(owner[0]))
+        return _phrase(obj) if obj.ent_type_ in NAME_ENTITY_LABELS else ""
+    return _phrase(obj)
+
+
+def _object(verb: Token) -> Token | None:
+    """The direct object, or the object of 'on'/'to' ('called on X', 'responded to X')."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative"):
+            return None if _is_pronoun(child) else child
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("on", "to"):
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects and not _is_pronoun(objects[0]):
+                return objects[0]
+        if child.dep_ == "xcomp" and child.lower_ in ACCUSATION_NOUNS:
+            return child  # headline parse: "responds to report on ..."
+        if child.dep_ in ("ccomp", "xcomp") and child.lower_ not in ACCUSATION_NOUNS:
+            subjects = [g for g in child.children if g.dep_ == "nsubj"]
+            if subjects and verb.lower_ in ADDRESS_FORMS and subjects[0].lower_ not in PRONOUNS:
+                return subjects[0]  # "urged the US to stop ..." parsed as a clause
+    return None
+
+
+def _accusation_in(subject: Token) -> Token | None:
+    """An accusation noun heading the subject or named in it ("the practices
+    described in the report"), not an owner ("the report's author")."""
+    for token in subject.subtree:
+        if token.lower_ in ACCUSATION_NOUNS and token.pos_ in ("NOUN", "PROPN") \
+                and token.dep_ != "poss":
+            return token
+    return None
+
+
+def _in_response_to(span: Span) -> str:
+    for token in span:
+        if token.lower_ == "response" and token.i + 1 < span.end \
+                and token.doc[token.i + 1].lower_ == "to":
+            objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
+            if objects:
+                return _phrase(objects[0])
+    return ""
+
+
+def _partner(span: Span) -> str:
+    for token in span:
+        if token.lower_ == "with" and token.dep_ == "prep":
+            head = token.head
+            heads = {head.lower_, *(c.lower_ for c in head.children if c.dep_ == "dobj")}
+            if head.dep_ in ("dobj", "pobj", "compound"):  # "share experience with X"
+                heads.add(head.head.lower_)
+            objects = [c for c in token.children if c.dep_ == "pobj"]
+            if heads & PARTNER_HEADS and objects and not _is_pronoun(objects[0]):
+                return _phrase(objects[0])
+    return ""
+
+
+def _page_speakers(title: Span, people: _People) -> tuple[str, str]:
+    """(speaker of the whole page, answerer of "A:" turns) from a title such as
+    "Spokesperson Zhou Lihua's Regular Press Conference" or "Interview with ..."."""
+    text = title.text
+    names = [(ent.start_char - title.start_char, ent.text) for ent in title.ents
+             if ent.label_ == "PERSON"]
+    names += [(m.start("name"), m.group("name")) for m in _TITLED_NAME.finditer(text)]
+    persons = [people.full_name(_strip_possessive(name)) for start, name in sorted(names)
+               if _BY_BEFORE.search(text[:start]) or _strip_possessive(name) != name
+               or text[start + len(name):start + len(name) + 2] in ("'s", "’s")]
+    if not persons:
+        return "", ""
+    if _SPEECH_TITLE.search(title.text):
+        return persons[0], persons[0]
+    if _INTERVIEW_TITLE.search(title.text):
+        return "", persons[0]
+    return "", ""
+
+
+def _turn_speakers(sentences: Sequence[Span], answerer: str,
+                   people: _People) -> list[str | None]:
+    """The speaker of each sentence's transcript turn, None outside any turn.
+
+    A page is a transcript only with two turns or more; a headline ("FM Wang
+    Yi: Root of the issue lies in security") is never a turn.
+    """
+    turns: list[str | None] = []
+    current: str | None = None
+    previous = None
+    markers = 0
+    for span in sentences:
+        if _new_paragraph(previous, span) and not _is_headline(span):
+            match = _TURN.match(span.text)
+            who = _turn_owner(match.group("who"), answerer, people) if match else None
+            markers += who is not None
+            current = who if who is not None else current
+        previous = span
+        turns.append(current)
+    return turns if markers >= config.MIN_TRANSCRIPT_TURNS else [None] * len(sentences)
+
+
+def _turn_owner(label: str, answerer: str, people: _People) -> str | None:
+    lowered = label.lower()
+    if lowered in _QUESTION_TURNS:
+        return config.QUESTIONER_SPEAKER
+    if lowered in _ANSWER_TURNS:
+        return answerer
+    words = lowered.split()
+    if words[-1] in _ASKERS:
+        return label
+    name = _strip_titles(label)
+    if name in people.names or name in people.roles or (words[0] in ROLE_NOUNS | HONORIFICS
+                                                        and len(words) > 1):
+        return people.full_name(name)
+    return None
+
+
+def _is_headline(span: Span) -> bool:
+    """A whole line without final punctuation: a headline."""
+    text = span.text.strip()
+    if not text or text[-1] in ".?!”\"":
+        return False
+    words = [t for t in span if not t.is_space]
+    return _starts_line(span.doc, words[0].i) and _ends_line(span.doc, words[-1].i)
+
+
+def _starts_line(doc: Doc, index: int) -> bool:
+    """Token-based (``doc.text`` rebuilds the whole text on every call)."""
+    return index == 0 or "\n" in doc[index - 1].whitespace_ or "\n" in doc[index - 1].text
+
+
+def _ends_line(doc: Doc, index: int) -> bool:
+    return index + 1 >= len(doc) or "\n" in doc[index].whitespace_ or (
+        doc[index + 1].is_space and "\n" in doc[index + 1].text)
+
+
+def _headline_speaker(text: str) -> str:
+    """'...: Spokesperson', '...: ministry', '..., says minister', 'Spokesman: ...'."""
+    text = text.strip()
+    for pattern in (_HEADLINE_TAIL, _HEADLINE_SAYS, _HEADLINE_HEAD):
+        match = pattern.search(text)
+        who = match.group("who").strip() if match else ""
+        words = who.split()
+        if 0 < len(words) <= 4 and (who[0].isupper() or words[-1].lower() in SOURCE_NOUNS):
+            return who
+    return ""
 
 
 def _starts_quote_without_verb(span: Span) -> bool:
@@ -181,11 +702,5 @@ def _quote_open_after(text: str, was_open: bool) -> bool:
 def _new_paragraph(previous: Span | None, span: Span) -> bool:
     if previous is None:
         return True
-    return "\n" in span.doc.text[previous.end_char:span.start_char]
-
-
-def _headline_speaker(text: str) -> str:
-    match = _HEADLINE_SPEAKER.search(text.strip())
-    if match and len(match.group("who").split()) <= 4:
-        return match.group("who").strip()
-    return ""
+    first = next((t.i for t in span if not t.is_space), span.start)
+    return _starts_line(span.doc, first)

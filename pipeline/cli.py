@@ -58,7 +58,12 @@ def _add_run(commands) -> None:
     cmd.add_argument("--format", default=config.DEFAULT_FORMAT, choices=config.FORMATS)
     cmd.add_argument("--model", type=Path, default=None, help="classifier folder")
     cmd.add_argument("--spacy-model", default=None, help="spaCy pipeline name or path")
-    cmd.add_argument("--workers", type=int, default=1, help="parallel processes")
+    cmd.add_argument("--workers", type=int, default=None,
+                     help="parallel processes (default 1; with --engine dask, one per core)")
+    cmd.add_argument("--engine", default="local", choices=("local", "dask"),
+                     help="where chunks are parsed: this machine, or a Dask cluster")
+    cmd.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="Dask scheduler to use (tcp://HOST:8786); default: a local cluster")
     cmd.add_argument("--limit", "--sample", dest="limit", type=int, default=None,
                      help="only the first N articles (a pilot run)")
     cmd.add_argument("--review-threshold", type=float, default=config.REVIEW_THRESHOLD,
@@ -73,10 +78,20 @@ def _add_run(commands) -> None:
 def _run(args: argparse.Namespace) -> int:
     from .runner import run
 
-    summary = run(args.inputs, args.out, fmt=args.format, model_path=args.model,
-                  spacy_model=args.spacy_model, workers=args.workers, limit=args.limit,
-                  overwrite=args.overwrite, review_threshold=args.review_threshold,
-                  progress=not args.quiet and sys.stderr.isatty(), chunk_size=args.chunk_size)
+    options = {"fmt": args.format, "model_path": args.model, "spacy_model": args.spacy_model,
+               "limit": args.limit, "overwrite": args.overwrite,
+               "review_threshold": args.review_threshold, "chunk_size": args.chunk_size,
+               "progress": not args.quiet and sys.stderr.isatty()}
+    if args.engine == "dask":
+        from .distributed import run_dask
+
+        summary = run_dask(args.inputs, args.out, scheduler=args.scheduler,
+                           workers=args.workers, **options)
+    elif args.scheduler:
+        raise ValueError("--scheduler needs --engine dask.")
+    else:
+        summary = run(args.inputs, args.out, workers=1 if args.workers is None else args.workers,
+                      **options)
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
         if summary.errors:
@@ -157,6 +172,9 @@ def _add_train(commands) -> None:
     cmd.add_argument("--out", required=True, type=Path, help="model folder to write")
     cmd.add_argument("--base", action="store_true",
                      help="add the shipped training data (data/labeled) to yours")
+    cmd.add_argument("--user-weight", type=float, default=config.USER_WEIGHT,
+                     help="with --base, how many shipped sentences one of yours counts as "
+                          f"(default {config.USER_WEIGHT:g})")
     cmd.add_argument("--text-column", default="text")
     cmd.add_argument("--label-column", default="label")
     cmd.add_argument("--no-cv", action="store_true", help="skip cross-validation (faster)")
@@ -169,7 +187,12 @@ def _train(args: argparse.Namespace) -> int:
 
     if args.out.exists() and any(args.out.iterdir()) and not args.overwrite:
         raise ValueError(f"{args.out} already holds files; pass --overwrite to replace them.")
-    data = read_labeled(args.data, text_column=args.text_column, label_column=args.label_column)
+    if args.user_weight <= 0:
+        raise ValueError(f"The 'user-weight' option must be above 0. Got {args.user_weight} "
+                         "instead.")
+    weight = args.user_weight if args.base else 1.0
+    data = read_labeled(args.data, text_column=args.text_column, label_column=args.label_column,
+                        weight=weight)
     if args.base:
         data = pd.concat([data, read_labeled([config.LABELED_DATA_DIR])], ignore_index=True)
     card = train_and_save(data, args.out, cv=not args.no_cv)

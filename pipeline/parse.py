@@ -1,9 +1,13 @@
-"""Stage 3, parse: spaCy sentences, entities and speakers.
+"""Stage 3, parse: spaCy sentences, entities, speakers, targets and topics.
 
 One ``Doc`` per cleaned article, so sentence offsets index the cleaned text
 directly. A small component marks every line start as a sentence start: a
 paragraph break is always a sentence break, and the title never runs into
 the first paragraph.
+
+The label-dependent ``trigger`` cannot be chosen here (the classifier runs
+later), so each sentence carries one candidate cue per label and the row
+takes the one for its predicted label (``Sentence.trigger``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import config
-from .attribution import find_speakers
+from .attribution import find_attributions
+from .topics import Cue, label_cues, rights_topics
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +41,40 @@ class Sentence:
     end_char: int
     entities: tuple[dict, ...]
     speaker: str
+    speaker_role: str = ""
+    target: str = ""
+    rights_topics: tuple[str, ...] = ()
+    cues: tuple[Cue, ...] = ()
+
+    def trigger(self, label: str) -> Cue | None:
+        """The span that most supports ``label`` in this sentence, if any."""
+        return next((cue for cue in self.cues if cue.label == label), None)
 
 
 @Language.component("paragraph_sentences")
 def paragraph_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break; the parser keeps the rest."""
+    """Start a sentence after every line break; inside a line, let the parser
+    split only after sentence-final punctuation.
+
+    Without the second rule the parser cuts headlines and unknown names
+    into fragments ("Spokesperson" | "Dao" | "Thi Minh Nguyet said ..."),
+    which loses their speakers.
+    """
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+        elif not _may_end_sentence(doc, token.i - 1):
+            token.is_sent_start = False
     return doc
+
+
+def _may_end_sentence(doc: Doc, index: int) -> bool:
+    """Whether the token at ``index`` can close a sentence: . ! ? or a closing
+    quote or bracket right after one."""
+    while index > 0 and doc[index].text in config.SENTENCE_CLOSERS:
+        index -= 1
+    return doc[index].text[-1:] in config.SENTENCE_FINAL
 
 
 def load_nlp(name: str | None = None) -> Language:
@@ -83,18 +113,23 @@ def parse_texts(nlp: Language, texts: Iterable[str],
 
 
 def doc_sentences(doc: Doc, *, title: str = "") -> list[Sentence]:
-    """The non-empty sentences of a parsed article, with entities and speakers."""
+    """The non-empty sentences of a parsed article, with entities, speakers,
+    targets, rights topics and candidate triggers."""
     spans = _merge_stray_punctuation(doc)
-    speakers = find_speakers(doc, spans, title=title)
+    attributions = find_attributions(doc, spans, title=title)
+    topics = rights_topics(doc, spans)
+    cues = label_cues(doc, spans)
     sentences = []
-    for index, (span, speaker) in enumerate(zip(spans, speakers)):
+    for index, span in enumerate(spans):
         text = span.text.strip()
         start = span.start_char + (len(span.text) - len(span.text.lstrip()))
         entities = tuple(
             {"text": ent.text, "label": ent.label_, "start": ent.start_char, "end": ent.end_char}
             for ent in span.ents
         )
-        sentences.append(Sentence(index, text, start, start + len(text), entities, speaker))
+        who = attributions[index]
+        sentences.append(Sentence(index, text, start, start + len(text), entities, who.speaker,
+                                  who.role, who.target, topics[index], cues[index]))
     return sentences
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _SPACE = re.compile(r"\s+")
+#: Zero-width characters: invisible, so a "paragraph" made only of them is empty.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,14 @@ class CleaningScore:
 
 
 def fold(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().lower()
+    """Case and white space folded, invisible characters removed."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip().lower()
 
 
 def score_page(output_lines: Sequence[str], body: Sequence[str], title: str = "") -> CleaningScore:
     """Compare one page's cleaned lines with its true body paragraphs and title."""
-    output = [fold(line) for line in output_lines if line.strip()]
-    truth = [fold(p) for p in body if p.strip()]
+    output = [line for line in map(fold, output_lines) if line]
+    truth = [p for p in map(fold, body) if p]
     joined_output, joined_truth = "\n".join(output), "\n".join(truth + [fold(title)])
     kept = sum(1 for paragraph in truth if paragraph in joined_output)
     furniture = sum(1 for line in output if line not in joined_truth

@@ -141,6 +141,9 @@ def _read_jsonl(path: Path) -> Iterator[Article | ReadError]:
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             source = f"{path}:{number}"
+            if len(raw) > config.MAX_FILE_BYTES:
+                yield _too_large(source, f"line of {len(raw):,} bytes")
+                continue
             line = decode_bytes(raw).strip()
             if not line:
                 continue
@@ -156,20 +159,35 @@ def _read_jsonl(path: Path) -> Iterator[Article | ReadError]:
 
 
 def _read_csv(path: Path) -> Iterator[Article | ReadError]:
+    """Rows as articles, streamed: each line is decoded on its own (UTF-8, else
+    cp1252), so a CSV of any size is read in constant memory."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    text = decode_bytes(path.read_bytes()) if path.stat().st_size else ""
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    fields = {name.strip().lower() for name in reader.fieldnames or []}
-    if not fields & {"text", "html"}:
-        yield ReadError(
-            str(path), "missing_column",
-            f"{path}: a CSV of articles needs a 'text' or 'html' column; "
-            f"found {sorted(fields) or 'no header'}.",
-        )
-        return
-    for number, row in enumerate(reader, start=2):
-        record = {(k or "").strip().lower(): v for k, v in row.items()}
-        yield _article_from_record(record, f"{path}:{number}")
+    with path.open("rb") as handle:
+        reader = csv.DictReader(decode_bytes(raw) for raw in handle)
+        fields = {name.strip().lower() for name in reader.fieldnames or []}
+        if not fields & {"text", "html"}:
+            yield ReadError(
+                str(path), "missing_column",
+                f"{path}: a CSV of articles needs a 'text' or 'html' column; "
+                f"found {sorted(fields) or 'no header'}.",
+            )
+            return
+        for number, row in enumerate(reader, start=2):
+            source = f"{path}:{number}"
+            size = sum(len(value) for value in row.values() if isinstance(value, str))
+            if size > config.MAX_FILE_BYTES:
+                yield _too_large(source, f"row of {size:,} characters")
+                continue
+            record = {(k or "").strip().lower(): v for k, v in row.items()}
+            yield _article_from_record(record, source)
+
+
+def _too_large(source: str, what: str) -> ReadError:
+    return ReadError(
+        source, "too_large",
+        f"{source}: a {what} is over the {config.MAX_FILE_BYTES:,} limit for one article "
+        "(config.MAX_FILE_BYTES); it is skipped, the rest is read.",
+    )
 
 
 def _article_from_record(record: dict, source: str) -> Article | ReadError:

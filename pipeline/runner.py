@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections import Counter
 import platform
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -60,6 +62,11 @@ class RunSummary:
     errors: int = 0
     skipped_done: int = 0
     seconds: float = 0.0
+    #: CPU seconds of this process, and of its model loading: with one worker
+    #: all work is here, so their difference is the run's CPU cost without
+    #: loading, a measure other programs on the machine barely disturb.
+    cpu_seconds: float = 0.0
+    load_cpu_seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -84,8 +91,11 @@ class Stages:
 
 
 def load_stages(spacy_model: str | None = None, model_path: str | Path | None = None,
-                review_threshold: float = config.REVIEW_THRESHOLD) -> Stages:
-    model, _ = load_model(model_path)
+                review_threshold: float = config.REVIEW_THRESHOLD,
+                model: Pipeline | None = None) -> Stages:
+    """Load both models; ``model`` is a classifier already loaded (and checked)."""
+    if model is None:
+        model, _ = load_model(model_path)
     return Stages(load_nlp(spacy_model), model, [str(c) for c in model.classes_],
                   review_threshold)
 
@@ -117,7 +127,8 @@ def process_articles(stages: Stages, articles: Sequence[Article]
     timings["clean"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    docs = parse_texts(stages.nlp, [cleaned.text for _, cleaned in kept])
+    docs = list(parse_texts(stages.nlp, [cleaned.text for _, cleaned in kept]))
+    timings["parse_spacy"] = time.perf_counter() - started  # the floor; the rest is ours
     parsed = [doc_sentences(doc, title=cleaned.title) for doc, (_, cleaned) in zip(docs, kept)]
     timings["parse"] = time.perf_counter() - started
 
@@ -125,7 +136,10 @@ def process_articles(stages: Stages, articles: Sequence[Article]
     texts = [s.text for sentences in parsed for s in sentences]
     predictions = predict_table(stages.model, texts, stages.review_threshold)
     timings["classify"] = time.perf_counter() - started
-    tables = _tables(stages.labels, kept, parsed, predictions)
+    # A chunk whose every page failed cleaning still writes its error rows.
+    tables = (_tables(stages.labels, kept, parsed, predictions) if kept else
+              {kind: pd.DataFrame(columns=schema.names)
+               for kind, schema in save.schemas(stages.labels).items()})
     tables["errors"] = pd.DataFrame(errors, columns=list(save.ERROR_COLUMNS))
     return tables, timings
 
@@ -148,10 +162,16 @@ def _tables(labels: Sequence[str], kept, parsed, predictions: pd.DataFrame
         chunk = records[position:position + len(sentences)]
         position += len(sentences)
         for sentence, prediction in zip(sentences, chunk):
+            trigger = sentence.trigger(prediction["label"])  # chosen once the label is known
             rows.append({"article_id": article.article_id, "sentence_index": sentence.index,
                          "text": sentence.text, "start_char": sentence.start_char,
                          "end_char": sentence.end_char, **prediction,
-                         "speaker": sentence.speaker, "entities": list(sentence.entities)})
+                         "speaker": sentence.speaker, "entities": list(sentence.entities),
+                         "speaker_role": sentence.speaker_role, "target": sentence.target,
+                         "rights_topics": list(sentence.rights_topics),
+                         "trigger": trigger.text if trigger else "",
+                         "trigger_start": trigger.start if trigger else None,
+                         "trigger_end": trigger.end if trigger else None})
         counts = Counter(prediction["label"] for prediction in chunk)
         article_rows.append({
             "article_id": article.article_id, "source": article.source,
@@ -174,11 +194,27 @@ _WORKER: dict = {}
 
 
 def _init_worker(spacy_model: str | None, model_path: str | None, review_threshold: float,
-                 out: str) -> None:
-    _WORKER["stages"] = load_stages(spacy_model, model_path, review_threshold)
+                 out: str, parent: int | None = None) -> None:
+    """Load the models once per process. A classifier the parent already
+    loaded (``_WORKER["model"]``, inherited through fork) is reused, not reloaded."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    _WORKER["stages"] = load_stages(spacy_model, model_path, review_threshold,
+                                    model=_WORKER.get("model"))
+    _WORKER["load_seconds"] = time.perf_counter() - started
+    _WORKER["load_cpu_seconds"] = time.process_time() - cpu_started
     meta = _WORKER["stages"].nlp.meta
     _WORKER["spacy_name"] = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
     _WORKER["out"] = Path(out)
+    _WORKER["parent"] = parent
+    if parent and os.getppid() == parent:  # a pool worker of this run
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End a pool worker whose run was killed (kill -9 leaves it waiting forever)."""
+    while os.getppid() == parent:
+        time.sleep(config.ORPHAN_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _run_chunk(name: str, articles: list[Article]) -> tuple[int, int, int, dict[str, float]]:
@@ -186,8 +222,14 @@ def _run_chunk(name: str, articles: list[Article]) -> tuple[int, int, int, dict[
     stages: Stages = _WORKER["stages"]
     tables, timings = process_articles(stages, articles)
     started = time.perf_counter()
+    parent = _WORKER.get("parent")
+    if parent and parent not in (os.getpid(), os.getppid()):
+        # The run was killed: a restarted run may be redoing this chunk already,
+        # and writing it too would put its articles in the tables twice.
+        raise RunError(f"the run (process {parent}) is gone; chunk {name} is not written.")
     save.write_part(_WORKER["out"], name, tables, stages.labels)
     timings["write"] = time.perf_counter() - started
+    timings["load"] = _WORKER.pop("load_seconds", 0.0)  # reported once per process
     return (len(tables["articles"]), len(tables["sentences"]), len(tables["errors"]), timings)
 
 
@@ -215,9 +257,13 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
         Counts and timings; the tables and ``manifest.json`` are in ``out``.
     """
     _check_options(fmt, workers, limit)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     out = Path(out)
-    _, card = load_model(model_path)  # fail fast, before any work
+    model, card = load_model(model_path)  # fail fast, before any work; loaded once
+    _WORKER.clear()
+    _WORKER["model"] = model
+    parent_load = time.perf_counter() - started
+    summary_load_cpu = time.process_time() - cpu_started
     labels = [str(label) for label in card["labels"]]
     _prepare_out(out, overwrite)
     done, known_errors = save.finished_keys(out)
@@ -225,21 +271,32 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
                                                        0.0))
     pending, skipped = _pending_chunks(read_inputs(inputs), done, known_errors, limit, out, labels,
                                        chunk_size)
-    bar = tqdm(total=_count_records(inputs, limit) if progress else None, unit="article",
+    bar = tqdm(total=_count_records(inputs, limit) if progress else None, unit=" articles",
                disable=not progress, file=sys.stderr, dynamic_ncols=True)
-    initargs = (spacy_model, str(model_path) if model_path else None, review_threshold, str(out))
+    initargs = (spacy_model, str(model_path) if model_path else None, review_threshold, str(out),
+                os.getpid())
+    worker_load = 0.0
     for n_articles, n_sentences, n_errors, timings in _execute(pending, workers, initargs):
         summary.articles += n_articles
         summary.sentences += n_sentences
         summary.errors += n_errors
         for stage, seconds in timings.items():
-            summary.timings[stage] = summary.timings.get(stage, 0.0) + seconds
+            if stage == "load":  # workers load side by side: the slowest one counts
+                worker_load = max(worker_load, seconds)
+            else:
+                summary.timings[stage] = summary.timings.get(stage, 0.0) + seconds
         bar.update(n_articles + n_errors)
     bar.close()
+    _WORKER.pop("model", None)
+    summary.timings["load"] = parent_load + worker_load
+    summary.load_cpu_seconds = summary_load_cpu + _WORKER.get("load_cpu_seconds", 0.0)
     summary.skipped_done = skipped[0]
+    finalize_started = time.perf_counter()
     counts = save.finalize(out, labels, fmt)
+    summary.timings["finalize"] = time.perf_counter() - finalize_started
     summary.errors = counts["errors"]
     summary.seconds = time.perf_counter() - started
+    summary.cpu_seconds = time.process_time() - cpu_started
     save.write_manifest(out, _manifest(inputs, out, fmt, card, model_path, spacy_model,
                                        workers, limit, counts, summary))
     return summary
@@ -291,6 +348,10 @@ def _pending_chunks(records: Iterator[Article | ReadError], done: set[str],
     return generate(), skipped
 
 
+#: Errors that ``process_articles`` records for a page it could not use.
+_PROCESS_ERRORS = ("clean_failed", "empty_after_cleaning", "too_large")
+
+
 def _filter(records: Iterable[Article | ReadError], done: set[str],
             known_errors: set[tuple[str, str]], seen: set[str], errors: list[dict],
             skipped: list[int]) -> Iterator[Article]:
@@ -299,8 +360,9 @@ def _filter(records: Iterable[Article | ReadError], done: set[str],
             if (record.source, record.error) not in known_errors:
                 errors.append({"source": record.source, "error": record.error,
                                "message": record.message})
-        elif record.article_id in done:
-            skipped[0] += 1
+        elif record.article_id in done or any((record.source, kind) in known_errors
+                                              for kind in _PROCESS_ERRORS):
+            skipped[0] += 1  # finished, or already an error row: not redone
         elif record.article_id in seen:
             if (record.source, "duplicate_id") not in known_errors:
                 errors.append(_error(record.source, "duplicate_id",
@@ -372,6 +434,8 @@ def _manifest(inputs, out: Path, fmt: str, card: dict, model_path, spacy_model, 
         "counts": {"articles": counts["articles"], "sentences": counts["sentences"],
                    "errors": counts["errors"], "processed_this_run": summary.articles,
                    "skipped_already_done": summary.skipped_done},
+        "cpu_seconds": {"this_process": round(summary.cpu_seconds, 3),
+                        "loading_models": round(summary.load_cpu_seconds, 3)},
         "timings_seconds": {"total": round(summary.seconds, 3),
                             **{k: round(v, 3) for k, v in summary.timings.items()}},
         "tables": {kind: f"{kind}.{fmt}" for kind in save.TABLES},

@@ -35,6 +35,9 @@ def sentence_schema(labels: Sequence[str]) -> pa.Schema:
         ("start_char", pa.int64()), ("end_char", pa.int64()), ("label", pa.string()),
         ("confidence", pa.float64()), *((f"p_{label}", pa.float64()) for label in labels),
         ("needs_review", pa.bool_()), ("speaker", pa.string()), ("entities", ENTITY_TYPE),
+        ("speaker_role", pa.string()), ("target", pa.string()),
+        ("rights_topics", pa.list_(pa.string())), ("trigger", pa.string()),
+        ("trigger_start", pa.int64()), ("trigger_end", pa.int64()),
     ])
 
 
@@ -111,8 +114,22 @@ def finalize(out: Path, labels: Sequence[str], fmt: str) -> dict[str, int]:
 def _part_tables(out: Path, kind: str, schema: pa.Schema) -> Iterator[pa.Table]:
     for part in list_parts(out):
         table = pq.read_table(part / f"{kind}.parquet")
+        for name in schema.names:  # parts from an older version lack newer columns
+            if name not in table.column_names:
+                table = table.append_column(schema.field(name),
+                                            _missing_column(schema.field(name), table.num_rows))
         if table.num_rows:
             yield table.select(schema.names).cast(schema)
+
+
+def _missing_column(field: pa.Field, rows: int) -> pa.Array:
+    """Empty values for a column an older part lacks: '' and [] where the
+    column is text or a list (as new rows write them), null otherwise."""
+    if pa.types.is_string(field.type):
+        return pa.array([""] * rows, field.type)
+    if pa.types.is_list(field.type):
+        return pa.array([[]] * rows, field.type)
+    return pa.nulls(rows, field.type)
 
 
 def _write_table(tables: Iterator[pa.Table], path: Path, schema: pa.Schema, fmt: str) -> int:
@@ -129,11 +146,13 @@ def _write_table(tables: Iterator[pa.Table], path: Path, schema: pa.Schema, fmt:
         if fmt == "csv":
             handle.write(",".join(schema.names) + "\n")
         for table in tables:
-            frame = table.to_pandas()
+            frame = table.to_pandas(integer_object_nulls=True)  # no trigger: empty, not NaN
             rows += len(frame)
             if fmt == "csv":
                 if "entities" in frame:
                     frame["entities"] = frame["entities"].map(_entities_json)
+                if "rights_topics" in frame:
+                    frame["rights_topics"] = frame["rights_topics"].map(_topics_json)
                 frame.to_csv(handle, header=False, index=False)
             else:
                 _write_jsonl(frame, handle)
@@ -144,7 +163,14 @@ def _write_jsonl(frame: pd.DataFrame, handle) -> None:
     for record in frame.to_dict(orient="records"):
         if "entities" in record:
             record["entities"] = [dict(e) for e in record["entities"]]
+        if "rights_topics" in record:
+            record["rights_topics"] = json.loads(_topics_json(record["rights_topics"]))
         handle.write(json.dumps(record, ensure_ascii=False, default=_plain) + "\n")
+
+
+def _topics_json(topics) -> str:
+    return json.dumps([str(topic) for topic in topics if topic is not None]
+                      if topics is not None else [], ensure_ascii=False)
 
 
 def _entities_json(entities) -> str:
@@ -177,7 +203,11 @@ def read_table(out: str | Path, kind: str = "sentences") -> pd.DataFrame:
             if fmt == "jsonl":
                 return pd.read_json(path, lines=True, dtype={"article_id": str})
             frame = pd.read_csv(path, dtype={"article_id": str}, keep_default_na=False)
-            if "entities" in frame:
-                frame["entities"] = frame["entities"].map(json.loads)
+            for column in ("entities", "rights_topics"):
+                if column in frame:
+                    frame[column] = frame[column].map(json.loads)
+            for column in ("trigger_start", "trigger_end"):  # empty where no trigger
+                if column in frame:
+                    frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
             return frame
     raise FileNotFoundError(f"No {kind} table in {out} (looked for {kind}.parquet/.jsonl/.csv).")

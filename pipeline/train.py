@@ -161,22 +161,33 @@ def evaluate_model(model: Pipeline, data: pd.DataFrame) -> dict:
         "confusion_matrix": {"labels": labels,
                              "matrix": confusion_matrix(truth, predicted, labels=labels).tolist()},
         "ece": expected_calibration_error(proba, truth, labels),
+        "reliability": reliability_bins(proba, truth, labels),
     }
+
+
+def reliability_bins(proba: np.ndarray, truth: Sequence[str], labels: Sequence[str],
+                     bins: int = ECE_BINS) -> list[dict]:
+    """Mean confidence beside accuracy per confidence bin: the reliability curve.
+
+    A calibrated model's points lie on the diagonal; a point below it means
+    the model is surer than it is right.
+    """
+    confidence = proba.max(axis=1)
+    correct = np.asarray(labels, dtype=object)[proba.argmax(axis=1)] == np.asarray(truth)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    return [{"low": float(edges[b]), "high": float(edges[b + 1]), "n": int(mask.sum()),
+             "confidence": float(confidence[mask].mean()), "accuracy": float(correct[mask].mean())}
+            for b in range(bins) if (mask := which == b).any()]
 
 
 def expected_calibration_error(proba: np.ndarray, truth: Sequence[str],
                                labels: Sequence[str], bins: int = ECE_BINS) -> float:
     """Mean gap between confidence and accuracy, weighted over confidence bins."""
-    confidence = proba.max(axis=1)
-    correct = np.asarray(labels, dtype=object)[proba.argmax(axis=1)] == np.asarray(truth)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
-    gap = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            gap += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
-    return float(gap)
+    rows = reliability_bins(proba, truth, labels, bins)
+    total = sum(row["n"] for row in rows)
+    return float(sum(row["n"] / total * abs(row["confidence"] - row["accuracy"])
+                     for row in rows)) if total else 0.0
 
 
 def learning_curve(data: pd.DataFrame, evaluation: pd.DataFrame,
@@ -205,6 +216,10 @@ def format_report(report: dict) -> str:
     matrix = report["confusion_matrix"]
     lines.append("confusion (rows = truth, columns = predicted): " + ", ".join(matrix["labels"]))
     lines.extend("  " + " ".join(f"{v:>5}" for v in row) for row in matrix["matrix"])
+    if report.get("reliability"):
+        lines.append("reliability (mean confidence -> accuracy, n per bin):")
+        lines.extend(f"  {row['low']:.1f}-{row['high']:.1f}: {row['confidence']:.2f} -> "
+                     f"{row['accuracy']:.2f}  n={row['n']}" for row in report["reliability"])
     return "\n".join(lines)
 
 

@@ -63,3 +63,47 @@ def test_parse_according_to_and_inverted_order(nlp):
 def test_parse_narration_has_no_speaker(nlp):
     (sentence,) = doc_sentences(nlp("The dialogue took place in the capital on Monday."))
     assert sentence.speaker == ""
+
+
+def test_parse_headline_and_names_are_not_split(nlp):
+    text = ("Nobody is jailed for a blog post: Spokesperson\n"
+            "Spokesperson Dao Thi Minh Nguyet of the ministry rejected the report on Monday.")
+    sentences = doc_sentences(nlp(text), title=text.split("\n")[0])
+    assert [s.text for s in sentences] == text.split("\n")
+
+
+@pytest.mark.parametrize("text, topics", [
+    ("Journalists and bloggers enjoy freedom of expression.", ("expression", "press")),
+    ("Places of worship are open and believers practise freely.", ("religion",)),
+    ("Workers may form trade unions and child labour is banned.", ("labour",)),
+    ("The law protects LGBTQ+ people and women from discrimination.", ("gender", "lgbtq")),
+    ("Every detainee sees a lawyer before trial.", ("detention_fair_trial",)),
+    ("The weather was warm on Tuesday.", ()),
+])
+def test_parse_rights_topics_from_the_lexicon(nlp, text, topics):
+    (sentence,) = doc_sentences(nlp(text))
+    assert sentence.rights_topics == topics
+
+
+def test_parse_triggers_per_label_with_offsets(nlp):
+    text = ("Title line\n"
+            "The report does not reflect reality. We stand ready to work with the EU. "
+            "The hearing lasted an hour.")
+    sentences = doc_sentences(nlp(text), title="Title line")
+    denial, pledge, narration = sentences[1:]
+    for sentence in (denial, pledge):
+        for cue in sentence.cues:
+            assert text[cue.start:cue.end] == cue.text
+    assert denial.trigger("denial").text == "not reflect"
+    assert pledge.trigger("cooperation_pledge").text == "stand ready"
+    assert narration.trigger("denial") is None and narration.trigger("other") is None
+
+
+def test_parse_lexicons_are_packaged():
+    from pipeline.topics import CUES_FILE, TOPICS_FILE, load_lexicon
+
+    topics = load_lexicon(TOPICS_FILE)
+    assert {"expression", "press", "religion", "assembly_association", "labour", "gender",
+            "lgbtq", "ethnic_minorities", "detention_fair_trial"} <= set(topics)
+    assert all(phrase == phrase.lower() for phrases in topics.values() for phrase in phrases)
+    assert set(load_lexicon(CUES_FILE)) == {"denial", "cooperation_pledge", "rights_claim"}

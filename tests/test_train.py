@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.classify import load_model, predict_table
 from pipeline.train import (TrainingDataError, evaluate_model, read_labeled,
-                            sample_for_labeling, train_and_save)
+                            sample_for_labeling, train_and_save, train_model)
 
 from .conftest import PROJECT
 
@@ -18,8 +18,10 @@ def labeled() -> pd.DataFrame:
 
 
 def test_train_reads_the_shipped_labeled_data(labeled):
-    assert {"text", "label", "group"} <= set(labeled.columns)
-    assert labeled["text"].is_unique
+    assert {"text", "label", "group", "weight"} <= set(labeled.columns)
+    # Stock lines ("Thank you.") recur across documents, but never with two labels.
+    assert labeled.groupby("text")["label"].nunique().max() == 1
+    assert set(labeled["label"]) == {"cooperation_pledge", "denial", "rights_claim", "other"}
 
 
 def test_train_end_to_end_on_any_label_set(tmp_path, labeled):
@@ -31,7 +33,20 @@ def test_train_end_to_end_on_any_label_set(tmp_path, labeled):
     held = set(card["holdout_groups"])
     assert held and not held & set(data.loc[~data["group"].isin(held), "group"])
     report = evaluate_model(model, data.head(50))
-    assert set(report) >= {"macro_f1", "per_class", "confusion_matrix", "ece"}
+    assert set(report) >= {"macro_f1", "per_class", "confusion_matrix", "ece", "reliability"}
+    assert sum(row["n"] for row in report["reliability"]) == 50
+    assert all(row["low"] <= row["confidence"] <= row["high"] for row in report["reliability"])
+
+
+def test_train_user_weight_counts_user_rows_more(tmp_path, labeled):
+    own = tmp_path / "own.csv"
+    own.write_text("text,label\n" + "".join(
+        f"Officials met the visiting team number {i} in the capital.,other\n" for i in range(20)))
+    data = pd.concat([read_labeled([own], weight=3.0), labeled.head(300)], ignore_index=True)
+    model, card = train_model(data, cv=True)
+    assert card["training_data"]["weights"].get(3.0, 0) > 0
+    assert card["cross_validation"]["macro_f1"] > 0
+    assert set(model.classes_) == set(data["label"])
 
 
 def test_train_rejects_data_without_columns(tmp_path):

@@ -1,0 +1,462 @@
+"""Helpers for the notebooks: look at a run, and retrain on your own labels.
+
+The notebooks in ``notebooks/`` call one of these per cell and only show the
+result, so everything worth testing lives here (cookiecutter-data-science:
+"notebooks are for exploration, source files are for repetition"). Tables
+come from ``save.read_table``; retraining reuses ``train.py`` (holdout split,
+class weights, evaluation, learning curve) and ``classify.save_model``.
+
+Plots return matplotlib ``Figure`` objects made without pyplot, so they show
+once in Jupyter, never leak global state into tests, and can be saved with
+``fig.savefig``. matplotlib is imported only when a plot is drawn: it comes
+with the ``notebooks`` and ``test`` extras, not with the pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from html import escape
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from itertools import cycle
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from . import config
+from .classify import build_model, predict_table, save_model
+from .runner import run
+from .save import read_table
+from .train import (HOLDOUT_FOLDS, class_weights, data_hash, evaluate_model, holdout_split,
+                    learning_curve)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+logger = logging.getLogger(__name__)
+
+#: The articles shipped in ``data/raw``: what the notebooks run on by default.
+SAMPLE_ARTICLES = config.PROJECT_DIR / "data" / "raw"
+#: One colour per label, shared by the plots and the displaCy rendering so a
+#: label looks the same everywhere (ColorBrewer Set1, readable for most
+#: colour-blind readers; `other` stays grey because it is the background).
+LABEL_COLORS: dict[str, str] = {"cooperation_pledge": "#4daf4a", "denial": "#e41a1c",
+                                "rights_claim": "#377eb8", "other": "#bdbdbd"}
+#: The words that decided a label (the ``trigger`` columns), in Set1's orange.
+TRIGGER_COLOR = "#ff7f00"
+#: Columns another stage may add (who is targeted, the trigger words...):
+#: shown in the tables below when a run has them, skipped when it does not.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("speaker", "speaker_role", "target", "trigger",
+                                     "rights_topics")
+#: Shares of the training data for the learning curve, spaced evenly on a log
+#: axis; the full share comes from the retrained model itself, so the curve
+#: costs less than half of one more fit (the notebook test must stay quick).
+CURVE_FRACTIONS: tuple[float, ...] = (0.1, 0.3)
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """The tables of one finished run (``claims run --out DIR``)."""
+
+    folder: Path
+    sentences: pd.DataFrame
+    articles: pd.DataFrame
+    errors: pd.DataFrame
+    manifest: dict
+
+    @property
+    def labels(self) -> list[str]:
+        """The model's labels: from the manifest, else the ``p_<label>`` columns."""
+        labels = self.manifest.get("model", {}).get("labels")
+        return [str(label) for label in labels] if labels else \
+            [c.removeprefix("p_") for c in self.sentences.columns if c.startswith("p_")]
+
+
+def sample_run(out: str | Path | None = None, **run_options) -> Path:
+    """Run the pipeline on the shipped sample articles and return the folder.
+
+    Args:
+        out: output folder; a new temporary folder when None, so a notebook
+            never writes into the repository.
+        **run_options: passed to ``runner.run`` (``model_path``, ``fmt``...).
+    """
+    out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="claims-run-"))
+    run([SAMPLE_ARTICLES], out, **run_options)
+    return out
+
+
+def load_run(folder: str | Path) -> RunTables:
+    """Load every table of a run, whatever format it was written in."""
+    folder = Path(folder)
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    return RunTables(folder, read_table(folder), read_table(folder, "articles"),
+                     read_table(folder, "errors"), manifest)
+
+
+# -- counts ------------------------------------------------------------------
+
+def article_source(articles: pd.DataFrame) -> pd.Series:
+    """Where each article came from: its site, else its URL's host, else its file.
+
+    Plain-text pages carry neither site nor URL, so the input file name is
+    the best name left (without the ``:LINE`` of JSONL/CSV records).
+    """
+    site = articles["site"].fillna("").astype(str)
+    host = articles["url"].fillna("").astype(str).map(lambda url: urlparse(url).netloc)
+    file = articles["source"].fillna("").astype(str).map(_file_name)
+    return site.where(site != "", host.where(host != "", file))
+
+
+def label_counts_by_source(tables: RunTables) -> pd.DataFrame:
+    """Sentences per label (columns) for every source (rows), most first."""
+    sources = pd.Series(article_source(tables.articles).to_numpy(),
+                        index=tables.articles["article_id"])
+    frame = tables.sentences.assign(source=tables.sentences["article_id"].map(sources))
+    counts = _count(frame, "source", tables.labels)
+    return counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+
+
+def label_counts_over_time(tables: RunTables, freq: str = "M") -> pd.DataFrame:
+    """Sentences per label (columns) per period (rows), gaps filled with zeros.
+
+    Articles without a readable date are left out; empty periods stay in, so
+    the time axis is honest.
+    """
+    dates = pd.to_datetime(tables.articles["date"], errors="coerce", format="mixed", utc=True)
+    dates = dates.dt.tz_localize(None)  # pages mix time zones; a month is a month
+    periods = pd.Series(dates.dt.to_period(freq).to_numpy(), index=tables.articles["article_id"])
+    frame = tables.sentences.assign(period=tables.sentences["article_id"].map(periods))
+    frame = frame.dropna(subset=["period"])
+    counts = _count(frame, "period", tables.labels)
+    if counts.empty:
+        return counts
+    every = pd.period_range(counts.index.min(), counts.index.max(), freq=freq)
+    counts = counts.reindex(every, fill_value=0)
+    counts.index = counts.index.astype(str)
+    return counts
+
+
+def _count(frame: pd.DataFrame, by: str, labels: Sequence[str]) -> pd.DataFrame:
+    counts = pd.crosstab(frame[by], frame["label"]) if len(frame) else pd.DataFrame()
+    return counts.reindex(columns=list(labels), fill_value=0).rename_axis(index=by, columns=None)
+
+
+def plot_label_counts(counts: pd.DataFrame, *, title: str = "",
+                      horizontal: bool = False) -> Figure:
+    """Stacked bars of a counts table (rows = bars, columns = labels)."""
+    figure = _figure(figsize=(8, max(3.0, 0.35 * len(counts))) if horizontal else (9, 4))
+    axes = figure.subplots()
+    shown = counts.iloc[::-1] if horizontal else counts  # largest at the top
+    shown.plot(kind="barh" if horizontal else "bar", stacked=True, ax=axes, width=0.8,
+               color=[LABEL_COLORS.get(label, "#999999") for label in counts.columns])
+    axes.set_title(title)
+    axes.set_xlabel("sentences" if horizontal else "")
+    axes.set_ylabel("" if horizontal else "sentences")
+    axes.legend(title="label", fontsize="small")
+    return figure
+
+
+# -- sentences ---------------------------------------------------------------
+
+def strongest_sentences(tables: RunTables, label: str, n: int = 5) -> pd.DataFrame:
+    """The ``n`` sentences the model is surest carry ``label``, with who said them.
+
+    Shows the speaker, and the target and other attribution columns when the
+    run has them, plus the article's title for context.
+    """
+    if label not in tables.labels:
+        raise ValueError(f"The 'label' parameter must be one of {tables.labels}. "
+                         f"Got {label!r} instead.")
+    chosen = tables.sentences[tables.sentences["label"] == label]
+    chosen = chosen.nlargest(n, f"p_{label}").rename(columns={f"p_{label}": "p"})
+    titles = tables.articles.set_index("article_id")["title"]
+    chosen = chosen.assign(title=chosen["article_id"].map(titles))
+    extra = [c for c in OPTIONAL_COLUMNS if c in chosen.columns]
+    return chosen[["p", "text", *extra, "title", "article_id"]].reset_index(drop=True)
+
+
+def review_table(tables: RunTables) -> pd.DataFrame:
+    """Sentences flagged ``needs_review``, least confident first, with the
+    runner-up label (the choice a person is most likely deciding between)."""
+    flagged = tables.sentences[tables.sentences["needs_review"].astype(bool)]
+    proba = flagged[[f"p_{label}" for label in tables.labels]].to_numpy()
+    order = np.argsort(-proba, axis=1) if len(flagged) else np.zeros((0, 2), dtype=int)
+    second = order[:, 1] if proba.shape[1] > 1 else order[:, 0]
+    flagged = flagged.assign(
+        runner_up=np.asarray(tables.labels, dtype=object)[second],
+        runner_up_p=proba[np.arange(len(flagged)), second])
+    extra = [c for c in OPTIONAL_COLUMNS if c in flagged.columns]
+    columns = ["article_id", "sentence_index", "text", "label", "confidence", "runner_up",
+               "runner_up_p", *extra]
+    return flagged.sort_values("confidence")[columns].reset_index(drop=True)
+
+
+def busiest_article(tables: RunTables) -> str:
+    """The id of the article with the most non-``other`` sentences: a good first read."""
+    claims = tables.sentences[tables.sentences["label"] != "other"]
+    counts = claims["article_id"].value_counts()
+    if counts.empty:
+        return str(tables.articles["article_id"].iloc[0])
+    return str(counts.index[0])
+
+
+def render_article(tables: RunTables, article_id: str) -> str:
+    """One article as displaCy HTML: sentences underlined in their label's
+    colour (with the confidence), spaCy's entities and the trigger words
+    (when the run has them) underneath.
+
+    The cleaned text is rebuilt from the sentences at their offsets (gaps
+    become spaces), so entity offsets from the table line up without
+    re-running the pipeline. Display it with ``IPython.display.HTML``.
+
+    Raises:
+        KeyError: the run has no sentences for ``article_id``.
+    """
+    from spacy import blank, displacy
+
+    rows = tables.sentences[tables.sentences["article_id"] == article_id]
+    if rows.empty:
+        raise KeyError(f"No sentences for article {article_id!r} in {tables.folder}; "
+                       f"ids look like {tables.articles['article_id'].iloc[:2].tolist()}.")
+    rows = rows.sort_values("start_char")
+    text = _rebuild_text(rows)
+    doc = blank("en").make_doc(text)
+    spans, colors = [], {}
+    for row in rows.itertuples():
+        name = f"{row.label} {row.confidence:.2f}"
+        colors[name] = LABEL_COLORS.get(row.label, "#999999")
+        spans.append(doc.char_span(row.start_char, row.end_char, name, alignment_mode="expand"))
+        for entity in _entities(row.entities):
+            spans.append(doc.char_span(entity["start"], entity["end"], entity["label"],
+                                       alignment_mode="expand"))
+        trigger = _trigger(row)
+        if trigger:
+            spans.append(doc.char_span(*trigger, "trigger", alignment_mode="expand"))
+    doc.spans["sc"] = [span for span in spans if span is not None]
+    title = tables.articles.set_index("article_id")["title"].get(article_id, "")
+    html = displacy.render(doc, style="span", page=False, jupyter=False,
+                           options={"spans_key": "sc", "colors": {**colors, "trigger": TRIGGER_COLOR}})
+    return f"<h3>{escape(str(title))}</h3>\n{html}"
+
+
+def _rebuild_text(rows: pd.DataFrame) -> str:
+    chars = [" "] * int(rows["end_char"].max())
+    for start, sentence in zip(rows["start_char"], rows["text"]):
+        chars[start:start + len(sentence)] = sentence
+    return "".join(chars)
+
+
+def _trigger(row) -> tuple[int, int] | None:
+    """The offsets of the words that decided the label, when the run has them
+    and they lie inside the sentence (the column is newer than the tables)."""
+    start, end = getattr(row, "trigger_start", None), getattr(row, "trigger_end", None)
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return None
+    inside = row.start_char <= start < end <= row.end_char
+    return (int(start), int(end)) if inside else None
+
+
+def _entities(value) -> list[dict]:
+    """Entities as dicts, from Parquet (array of dicts), JSONL (list) or CSV (JSON text)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return [dict(entity) for entity in (value if value is not None else [])]
+
+
+def _file_name(source: str) -> str:
+    path, _, line = source.rpartition(":")
+    return Path(path if line.isdigit() and path else source).name
+
+
+# -- retraining --------------------------------------------------------------
+
+def comparison_split(shipped: pd.DataFrame, yours: pd.DataFrame, card: Mapping, *,
+                     random_state: int = config.RANDOM_STATE
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Training rows and a fixed holdout on which old and new models are fair.
+
+    The holdout is the shipped model's own holdout (the documents its card
+    lists, which it never saw) plus a seeded, document-grouped fifth of your
+    labels. Everything else trains the new model. A ``part`` column says
+    whose rows they are, so scores can be read per part.
+
+    Args:
+        shipped: ``train.read_labeled`` of ``data/labeled``.
+        yours: ``train.read_labeled`` of your labeled file.
+        card: the shipped model's card (``load_model()[1]``).
+    """
+    held = set(card.get("holdout_groups", []))
+    if not held:
+        raise ValueError("The model card lists no 'holdout_groups'; retrain that model with "
+                         "`claims train` so it records its holdout.")
+    shipped = shipped.assign(part="shipped")
+    yours = yours.assign(part="yours")
+    in_holdout = shipped["group"].isin(held)
+    train, holdout = [shipped[~in_holdout]], [shipped[in_holdout]]
+    if yours["group"].nunique() >= HOLDOUT_FOLDS:
+        train_idx, holdout_idx = holdout_split(yours, random_state=random_state)
+        train.append(yours.iloc[train_idx])
+        holdout.append(yours.iloc[holdout_idx])
+    else:
+        logger.warning("Only %d documents of your labels: all of them train, none are held out "
+                       "(a holdout needs %d).", yours["group"].nunique(), HOLDOUT_FOLDS)
+        train.append(yours)
+    holdout_rows = pd.concat(holdout, ignore_index=True)
+    train_rows = pd.concat(train, ignore_index=True)
+    # The same sentence on both sides would flatter the new model.
+    train_rows = train_rows[~train_rows["text"].isin(holdout_rows["text"])]
+    return train_rows.reset_index(drop=True), holdout_rows
+
+
+def fit_model(train: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
+              **model_params) -> Pipeline:
+    """Fit the shipped recipe (``classify.build_model``, weighted classes) on ``train``.
+
+    A ``weight`` column (``read_labeled(..., weight=config.USER_WEIGHT)``)
+    weights each row, as ``claims train --base`` does, so your few labels are
+    not drowned by the shipped thousands.
+    """
+    params = {"class_weight": class_weights(train["label"]), **model_params}
+    model = build_model(random_state=random_state, **params)
+    fit_params = ({"classifier__sample_weight": train["weight"].to_numpy(dtype=float)}
+                  if "weight" in train else {})
+    return model.fit(train["text"].tolist(), train["label"], **fit_params)
+
+
+def compare_models(models: Mapping[str, Pipeline], holdout: pd.DataFrame) -> pd.DataFrame:
+    """Scores of each model on the whole holdout and on each part of it.
+
+    Returns:
+        One row per (model, part): ``n``, ``macro_f1``, ``accuracy``, ``ece``
+        and ``f1_<label>``.
+    """
+    parts = [("all", holdout), *holdout.groupby("part", sort=True)] if "part" in holdout \
+        else [("all", holdout)]
+    rows = []
+    for name, model in models.items():
+        for part, rows_of_part in parts:
+            report = evaluate_model(model, rows_of_part)
+            rows.append({"model": name, "part": part, "n": report["n"],
+                         "macro_f1": report["macro_f1"], "accuracy": report["accuracy"],
+                         "ece": report["ece"],
+                         **{f"f1_{label}": scores["f1"]
+                            for label, scores in report["per_class"].items()}})
+    return pd.DataFrame(rows).set_index(["model", "part"])
+
+
+def plot_confusion_matrices(models: Mapping[str, Pipeline], holdout: pd.DataFrame) -> Figure:
+    """One confusion matrix per model on the same holdout, side by side.
+
+    Cells show counts; colour is the share of the true row, so classes of
+    different sizes read alike.
+    """
+    figure = _figure(figsize=(5.2 * len(models), 4.6))
+    for axes, (name, model) in zip(np.atleast_1d(figure.subplots(1, len(models))),
+                                   models.items()):
+        report = evaluate_model(model, holdout)
+        labels = report["confusion_matrix"]["labels"]
+        matrix = np.asarray(report["confusion_matrix"]["matrix"])
+        shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+        axes.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+        for (i, j), count in np.ndenumerate(matrix):
+            axes.text(j, i, str(count), ha="center", va="center",
+                      color="white" if shares[i, j] > 0.6 else "black")
+        axes.set_xticks(range(len(labels)), [_short(label) for label in labels], rotation=30)
+        axes.set_yticks(range(len(labels)), [_short(label) for label in labels])
+        axes.set_xlabel("predicted")
+        axes.set_ylabel("truth")
+        axes.set_title(f"{name}: macro-F1 {report['macro_f1']:.3f} (n={report['n']})")
+    return figure
+
+
+def learning_curve_points(train: pd.DataFrame, holdout: pd.DataFrame, *,
+                          full_model: Pipeline | None = None,
+                          fractions: Sequence[float] = CURVE_FRACTIONS,
+                          random_state: int = config.RANDOM_STATE) -> pd.DataFrame:
+    """Macro-F1 on ``holdout`` when training on growing shares of ``train``.
+
+    ``train.learning_curve`` fits each share (without row weights); pass
+    ``full_model`` (the model ``fit_model(train)`` returned) to score the
+    full share without fitting it again.
+    """
+    shares = [f for f in fractions if f < 1] if full_model is not None else list(fractions)
+    curve = learning_curve(train, holdout, shares, random_state=random_state)
+    if full_model is not None:
+        full = {"fraction": 1.0, "n_train": len(train),
+                "macro_f1": evaluate_model(full_model, holdout)["macro_f1"]}
+        curve = pd.concat([curve, pd.DataFrame([full])], ignore_index=True)
+    return curve
+
+
+def plot_learning_curve(curve: pd.DataFrame,
+                        references: Mapping[str, float] | None = None) -> Figure:
+    """Macro-F1 against training size, with dashed lines for reference scores."""
+    figure = _figure(figsize=(7, 4))
+    axes = figure.subplots()
+    axes.plot(curve["n_train"], curve["macro_f1"], marker="o", label="retrained recipe")
+    for (name, score), style in zip((references or {}).items(), cycle(("--", ":", "-."))):
+        axes.axhline(score, linestyle=style, color="grey", label=f"{name} ({score:.3f})")
+    axes.set_xscale("log")
+    axes.set_xticks(curve["n_train"], [str(n) for n in curve["n_train"]])
+    axes.minorticks_off()
+    axes.set_xlabel("training sentences (log scale)")
+    axes.set_ylabel("macro-F1 on the fixed holdout")
+    axes.legend(loc="lower right")
+    return figure
+
+
+def save_retrained(model: Pipeline, folder: str | Path, train: pd.DataFrame,
+                   holdout: pd.DataFrame, *, random_state: int = config.RANDOM_STATE) -> dict:
+    """Write the model folder (loadable by ``load_model`` and ``claims run``).
+
+    The card has the fields ``train.train_model`` writes, with this holdout's
+    documents and scores, so later evaluations use the same sentences.
+    """
+    data = pd.concat([train, holdout], ignore_index=True)
+    card = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "training_data": {"sha256": data_hash(data), "n_rows": len(data),
+                          "n_train": len(train), "n_holdout": len(holdout),
+                          "label_counts": data["label"].value_counts().to_dict()},
+        "params": {k: v for k, v in model.get_params().items() if k.startswith("classifier__")
+                   and isinstance(v, (int, float, str, dict, type(None)))},
+        "random_state": random_state,
+        "holdout_groups": sorted(holdout["group"].unique().tolist()),
+        "holdout": evaluate_model(model, holdout),
+    }
+    if "weight" in train and train["weight"].nunique() > 1:
+        card["training_data"]["weights"] = train["weight"].value_counts().sort_index().to_dict()
+    return save_model(model, Path(folder), card)
+
+
+def compare_labels(sentences: pd.DataFrame, old_model: Pipeline) -> pd.DataFrame:
+    """A run's sentences with the label ``old_model`` gives them as ``old_label``.
+
+    Shows what retraining changed on real articles without parsing them
+    twice: only the classifier runs again.
+    """
+    old = predict_table(old_model, sentences["text"].tolist())
+    table = sentences[["article_id", "sentence_index", "text", "label", "confidence"]]
+    table = table.reset_index(drop=True).assign(old_label=old["label"].to_numpy(),
+                                                 old_confidence=old["confidence"].to_numpy())
+    return table.assign(changed=table["label"] != table["old_label"])
+
+
+def _short(label: str) -> str:
+    return label.replace("cooperation_", "").replace("_claim", "")
+
+
+def _figure(figsize: tuple[float, float]) -> Figure:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as err:  # matplotlib ships with the notebooks/test extras only
+        raise ImportError("Plots need matplotlib: pip install -e '.[notebooks]'.") from err
+    return Figure(figsize=figsize, layout="constrained")

@@ -382,7 +382,7 @@ def clean_html(html: str, *, title: str = "") -> CleanedArticle:
                            recovered=recovered)
     return CleanedArticle(
         title=cleaned.title, paragraphs=cleaned.paragraphs, lines=cleaned.lines,
-        date=cleaned.date or (doc.date or ""), site=doc.sitename or "",
+        date=cleaned.date or (doc.date or ""), site=doc.sitename or cleaned.site,
         dropped_counts=cleaned.dropped_counts,
     )
 
@@ -730,13 +730,16 @@ def _assemble(decisions: list[Line], title: str, *, date: str) -> CleanedArticle
             paragraphs.append(line.text)
         elif not line.kept:
             counts[line.reason] = counts.get(line.reason, 0) + 1
+    site = ""
     if paragraphs:
         paragraphs[0], tag = strip_source_tag(paragraphs[0])
         if tag:
             counts["source_tag"] = 1
             date = date or find_date([tag])
+            # "Baoquocte.vn." names the site; a wire dateline does not.
+            site = tag.rstrip(".") if _SOURCE_TAG.match(tag + " X") else ""
     return CleanedArticle(title=title, paragraphs=tuple(paragraphs), lines=tuple(decisions),
-                          date=date, dropped_counts=counts)
+                          date=date, site=site, dropped_counts=counts)
 
 
 def strip_source_tag(paragraph: str) -> tuple[str, str]:

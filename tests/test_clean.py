@@ -251,3 +251,12 @@ def test_clean_sites_groups_pages_by_site_and_keeps_order():
     assert cleaned[0] is other
     assert all(notice not in page.paragraphs for page in cleaned[1:])
     assert [page.title for page in cleaned[1:]] == [page.title for page in pages]
+
+
+def test_clean_text_reads_site_from_glued_source_tag():
+    page = ("Minister opens the new harbour bridge in the old town\n"
+            "Baotin.vn. The minister opened the bridge on Monday, a year after work began.\n"
+            "Officials said the bridge would halve the time it takes to cross the river.")
+    cleaned = clean_text(page)
+    assert cleaned.site == "Baotin.vn"
+    assert cleaned.paragraphs[0] == "The minister opened the bridge on Monday, a year after work began."

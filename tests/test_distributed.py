@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -151,3 +152,10 @@ def test_distributed_rejects_workers_with_a_scheduler_and_scheduler_without_dask
     code = main(["run", str(inputs), "--out", str(tmp_path / "y"), "--scheduler",
                  "tcp://127.0.0.1:9"])
     assert code == 1 and "--scheduler needs --engine dask" in capsys.readouterr().err
+
+
+def test_distributed_without_dask_says_how_to_install(inputs, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what a missing package looks like
+    with pytest.raises(RunError, match=r"pip install 'claims-pipeline\[dask\]'"):
+        dask_engine.run_dask([inputs], tmp_path / "x")
+    assert not (tmp_path / "x").exists()

@@ -20,7 +20,6 @@ from html import escape
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from itertools import cycle
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +33,7 @@ from . import config
 from .classify import build_model, predict_table, save_model
 from .runner import run
 from .save import read_table
-from .train import (HOLDOUT_FOLDS, class_weights, data_hash, evaluate_model, holdout_split,
+from .train import (HOLDOUT_FOLDS, class_weights, evaluate_model, holdout_split, training_card,
                     learning_curve)
 
 if TYPE_CHECKING:
@@ -421,19 +420,8 @@ def save_retrained(model: Pipeline, folder: str | Path, train: pd.DataFrame,
     documents and scores, so later evaluations use the same sentences.
     """
     data = pd.concat([train, holdout], ignore_index=True)
-    card = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "training_data": {"sha256": data_hash(data), "n_rows": len(data),
-                          "n_train": len(train), "n_holdout": len(holdout),
-                          "label_counts": data["label"].value_counts().to_dict()},
-        "params": {k: v for k, v in model.get_params().items() if k.startswith("classifier__")
-                   and isinstance(v, (int, float, str, dict, type(None)))},
-        "random_state": random_state,
-        "holdout_groups": sorted(holdout["group"].unique().tolist()),
-        "holdout": evaluate_model(model, holdout),
-    }
-    if "weight" in train and train["weight"].nunique() > 1:
-        card["training_data"]["weights"] = train["weight"].value_counts().sort_index().to_dict()
+    card = {**training_card(model, data, train, holdout, random_state=random_state),
+            "holdout": evaluate_model(model, holdout)}
     return save_model(model, Path(folder), card)
 
 

@@ -97,6 +97,27 @@ def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
     train, holdout = data.iloc[train_idx], data.iloc[holdout_idx]
     model_params.setdefault("class_weight", class_weights(train["label"]))
     model = build_model(random_state=random_state, **model_params)
+    card = training_card(model, data, train, holdout, random_state=random_state)
+    fit_params = _sample_weights(train)
+    if cv:
+        folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=random_state)
+        predicted = cross_val_predict(model, train["text"].tolist(), train["label"], cv=folds,
+                                      params=fit_params)
+        card["cross_validation"] = {"folds": CV_FOLDS,
+                                    "macro_f1": float(f1_score(train["label"], predicted,
+                                                               average="macro"))}
+    model.fit(train["text"].tolist(), train["label"], **fit_params)
+    card["holdout"] = evaluate_model(model, holdout)
+    return model, card
+
+
+def training_card(model: Pipeline, data: pd.DataFrame, train: pd.DataFrame,
+                  holdout: pd.DataFrame, *, random_state: int = config.RANDOM_STATE) -> dict:
+    """The model card's account of training: data sizes, hash, weights, holdout ids.
+
+    Every way of making a model folder (``claims train``, the retraining
+    notebook) writes the same fields, so any model can be audited alike.
+    """
     card: dict = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "training_data": {"sha256": data_hash(data), "n_rows": len(data),
@@ -107,19 +128,9 @@ def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
         "random_state": random_state,
         "holdout_groups": sorted(holdout["group"].unique().tolist()),
     }
-    fit_params = _sample_weights(train)
-    if cv:
-        folds = StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=random_state)
-        predicted = cross_val_predict(model, train["text"].tolist(), train["label"], cv=folds,
-                                      params=fit_params)
-        card["cross_validation"] = {"folds": CV_FOLDS,
-                                    "macro_f1": float(f1_score(train["label"], predicted,
-                                                               average="macro"))}
-    if fit_params:
+    if _sample_weights(train):
         card["training_data"]["weights"] = train["weight"].value_counts().sort_index().to_dict()
-    model.fit(train["text"].tolist(), train["label"], **fit_params)
-    card["holdout"] = evaluate_model(model, holdout)
-    return model, card
+    return card
 
 
 def _sample_weights(train: pd.DataFrame) -> dict[str, np.ndarray]:

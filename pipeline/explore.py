@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import logging
-from html import escape
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 from itertools import cycle
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +33,14 @@ from . import config
 from .classify import build_model, predict_table, save_model
 from .runner import run
 from .save import read_table
-from .train import (HOLDOUT_FOLDS, class_weights, evaluate_model, holdout_split, training_card,
-                    learning_curve)
+from .train import (
+    HOLDOUT_FOLDS,
+    class_weights,
+    evaluate_model,
+    holdout_split,
+    learning_curve,
+    training_card,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -20,30 +20,29 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections import Counter
 import platform
 import shutil
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from itertools import islice
 from pathlib import Path
 
 import pandas as pd
-from spacy.language import Language
 from sklearn.pipeline import Pipeline
+from spacy.language import Language
 from tqdm import tqdm
 
 from . import config, save
 from .classify import load_model, predict_table
-from .clean import CleanedArticle, clean_html, clean_text
+from .clean import CleanedArticle, clean_html, clean_sites, clean_text, site_key
 from .parse import doc_sentences, load_nlp, parse_texts
-from .read import (HTML_SUFFIXES, LINE_SUFFIXES, TEXT_SUFFIXES, Article, ReadError,
-                   read_inputs)
+from .read import HTML_SUFFIXES, LINE_SUFFIXES, TEXT_SUFFIXES, Article, ReadError, read_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -113,12 +112,7 @@ def process_articles(stages: Stages, articles: Sequence[Article]
     timings = dict.fromkeys(("clean", "parse", "classify"), 0.0)
     started = time.perf_counter()
     kept, errors = [], []
-    for article in articles:
-        try:
-            cleaned = clean_article(article)
-        except Exception as err:  # one page must never cost the chunk
-            errors.append(_error(article.source, "clean_failed", f"cleaning failed: {err!r}"))
-            continue
+    for article, cleaned in _clean_chunk(articles, errors):
         problem = _unusable(cleaned)
         if problem:
             errors.append(_error(article.source, *problem))
@@ -142,6 +136,25 @@ def process_articles(stages: Stages, articles: Sequence[Article]
                for kind, schema in save.schemas(stages.labels).items()})
     tables["errors"] = pd.DataFrame(errors, columns=list(save.ERROR_COLUMNS))
     return tables, timings
+
+
+def _clean_chunk(articles: Sequence[Article], errors: list[dict]
+                 ) -> list[tuple[Article, CleanedArticle]]:
+    """Clean each page, then drop lines its site repeats across the chunk.
+
+    Site furniture is learned per chunk, so a chunk's output does not depend
+    on which other chunks a run (or a resumed run) processes.
+    """
+    cleaned = []
+    for article in articles:
+        try:
+            cleaned.append((article, clean_article(article)))
+        except Exception as err:  # one page must never cost the chunk
+            errors.append(_error(article.source, "clean_failed", f"cleaning failed: {err!r}"))
+    sites = [site_key(article.url, article.site, article.source)
+             for article, _ in cleaned]
+    pages = clean_sites([page for _, page in cleaned], sites)
+    return [(article, page) for (article, _), page in zip(cleaned, pages)]
 
 
 def _unusable(cleaned: CleanedArticle) -> tuple[str, str] | None:
@@ -422,7 +435,7 @@ def _manifest(inputs, out: Path, fmt: str, card: dict, model_path, spacy_model, 
 
     nlp_name = spacy_model or _WORKER.get("spacy_name") or "auto"
     return {
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": sys.argv,
         "versions": {**library_versions(), "spacy_model": nlp_name,
                      "platform": platform.platform()},

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -119,7 +119,7 @@ def training_card(model: Pipeline, data: pd.DataFrame, train: pd.DataFrame,
     notebook) writes the same fields, so any model can be audited alike.
     """
     card: dict = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "training_data": {"sha256": data_hash(data), "n_rows": len(data),
                           "n_train": len(train), "n_holdout": len(holdout),
                           "label_counts": data["label"].value_counts().to_dict()},

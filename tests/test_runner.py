@@ -77,3 +77,23 @@ def test_runner_orphaned_worker_writes_nothing(tmp_path):
         assert len(save.list_parts(out)) == 1
     finally:
         runner._WORKER.clear()
+
+
+def test_runner_drops_lines_a_site_repeats_across_a_chunk(tmp_path):
+    notice = "This transcript is issued by the press office and may be quoted with attribution."
+    stock = "A: We have noted relevant reports."
+    path = tmp_path / "briefings.jsonl"
+    with path.open("w") as handle:
+        for n in range(1, 7):
+            body = "\n".join([
+                f"Spokesperson's Regular Press Conference number {n}", notice,
+                f"Q: A question about the trade talks, asked on day {n} of the month?",
+                stock if n % 2 else "A: We are checking the details.",
+                f"A: The forum will discuss ports and energy, and {n} delegations attend."])
+            handle.write(json.dumps({"id": f"b-{n}", "url": f"https://www.mfa.example/{n}",
+                                     "text": body}) + "\n")
+    run([path], tmp_path / "out", fmt="csv")
+    sentences = save.read_table(tmp_path / "out")
+    assert not sentences["text"].str.contains("quoted with attribution").any()
+    assert (sentences["text"] == stock).sum() == 3
+    assert sentences["article_id"].nunique() == 6

@@ -6,8 +6,14 @@ import pandas as pd
 import pytest
 
 from pipeline.classify import load_model, predict_table
-from pipeline.train import (TrainingDataError, evaluate_model, read_labeled,
-                            sample_for_labeling, train_and_save, train_model)
+from pipeline.train import (
+    TrainingDataError,
+    evaluate_model,
+    read_labeled,
+    sample_for_labeling,
+    train_and_save,
+    train_model,
+)
 
 from .conftest import PROJECT
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import os
-import sys
 import threading
 import time
 import uuid
@@ -40,21 +39,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sklearn.pipeline import Pipeline
-from tqdm import tqdm
 
 from . import __version__, config, save
 from .classify import load_model
 from .parse import load_nlp
-from .read import Article, read_inputs
+from .read import Article
 from .runner import (
     RunError,
     RunSummary,
     Stages,
     _check_options,
-    _count_records,
     _manifest,
-    _pending_chunks,
-    _prepare_out,
+    _open_run,
+    _progress_bar,
     process_articles,
 )
 
@@ -175,15 +172,10 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
     out = Path(out)
     model, card = load_model(model_path)  # fail fast, before the cluster starts
     labels = [str(label) for label in card["labels"]]
-    _prepare_out(out, overwrite)
-    done, known_errors = save.finished_keys(out)
-    summary = RunSummary(out=out, timings=dict.fromkeys(("clean", "parse", "classify", "write"),
-                                                       0.0))
-    pending, skipped = _pending_chunks(read_inputs(inputs), done, known_errors, limit, out, labels,
-                                       chunk_size)
+    summary, pending, skipped = _open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
+                                          chunk_size=chunk_size)
     options = ChunkOptions(spacy_model, str(card.get("sha256")), review_threshold)
-    bar = tqdm(total=_count_records(inputs, limit) if progress else None, unit="article",
-               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    bar = _progress_bar(inputs, limit, progress)
     spacy_name, n_workers = spacy_model, 0
     first = next(pending, None)  # when nothing is left to do, no cluster is started
     if first is not None:

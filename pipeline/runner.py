@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
@@ -278,14 +278,9 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     parent_load = time.perf_counter() - started
     summary_load_cpu = time.process_time() - cpu_started
     labels = [str(label) for label in card["labels"]]
-    _prepare_out(out, overwrite)
-    done, known_errors = save.finished_keys(out)
-    summary = RunSummary(out=out, timings=dict.fromkeys(("clean", "parse", "classify", "write"),
-                                                       0.0))
-    pending, skipped = _pending_chunks(read_inputs(inputs), done, known_errors, limit, out, labels,
-                                       chunk_size)
-    bar = tqdm(total=_count_records(inputs, limit) if progress else None, unit=" articles",
-               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    summary, pending, skipped = _open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
+                                          chunk_size=chunk_size)
+    bar = _progress_bar(inputs, limit, progress)
     initargs = (spacy_model, str(model_path) if model_path else None, review_threshold, str(out),
                 os.getpid())
     worker_load = 0.0
@@ -313,6 +308,28 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     save.write_manifest(out, _manifest(inputs, out, fmt, card, model_path, spacy_model,
                                        workers, limit, counts, summary))
     return summary
+
+
+def _open_run(inputs: Sequence[str | Path], out: Path, labels: Sequence[str], *,
+              overwrite: bool, limit: int | None, chunk_size: int
+              ) -> tuple[RunSummary, Iterator[tuple[str, list[Article]]], list[int]]:
+    """Prepare ``out`` and stream the chunks still to do.
+
+    Shared by the local and the Dask engine, so both resume the same parts.
+    """
+    _prepare_out(out, overwrite)
+    done, known_errors = save.finished_keys(out)
+    summary = RunSummary(out=out, timings=dict.fromkeys(("clean", "parse", "classify", "write"),
+                                                       0.0))
+    pending, skipped = _pending_chunks(read_inputs(inputs), done, known_errors, limit, out, labels,
+                                       chunk_size)
+    return summary, pending, skipped
+
+
+def _progress_bar(inputs: Sequence[str | Path], limit: int | None, progress: bool) -> tqdm:
+    """Articles/s and ETA on a terminal; silent when ``progress`` is off."""
+    return tqdm(total=_count_records(inputs, limit) if progress else None, unit=" articles",
+                disable=not progress, file=sys.stderr, dynamic_ncols=True)
 
 
 def _check_options(fmt: str, workers: int, limit: int | None) -> None:

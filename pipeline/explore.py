@@ -165,7 +165,8 @@ def plot_label_counts(counts: pd.DataFrame, *, title: str = "",
     axes.set_title(title)
     axes.set_xlabel("sentences" if horizontal else "")
     axes.set_ylabel("" if horizontal else "sentences")
-    axes.legend(title="label", fontsize="small")
+    # Outside the axes: inside, the legend hides the tallest bars.
+    axes.legend(title="label", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return figure
 
 

@@ -20,8 +20,8 @@ The cascade, for one page:
 4. pick the title, drop what lies outside the article and repeats;
 5. strip source tags and datelines glued to the first paragraph.
 
-Across pages, ``clean_sites`` learns lines a site repeats on many pages
-(menus, footers) and drops them, sparing recurring body lines.
+Across pages, ``furniture.clean_sites`` learns lines a site repeats on many
+pages (menus, footers) and drops them, sparing recurring body lines.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePath
-from urllib.parse import urlsplit
 
 import trafilatura
 
@@ -409,7 +407,7 @@ def _clean_lines(lines: list[str], *, title: str, extracted: bool = False,
     decisions = _decide(lines, reasons, start, end, title_index, title, extracted=extracted,
                         holes=holes)
     date = find_date([line.text for line in decisions if not line.kept and line.index < end])
-    return _assemble(decisions, title or (lines[title_index] if title_index is not None else ""),
+    return assemble(decisions, title or (lines[title_index] if title_index is not None else ""),
                      date=date)
 
 
@@ -473,17 +471,17 @@ def fill_gaps(lines: list[str], blocks: Sequence[str], vouched: frozenset[int] =
     returned, to be checked by ``_is_recoverable``), and so are ``vouched``
     blocks (a second opinion kept them) in gaps of any size.
     """
-    keys = [_normalise(block) for block in blocks]
+    keys = [normalise_line(block) for block in blocks]
     positions: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
         positions.setdefault(key, []).append(i)
     lines = _join_split_paragraphs(lines, blocks, keys)
-    have = {_normalise(line) for line in lines}
+    have = {normalise_line(line) for line in lines}
     result: list[str] = []
     recovered: set[int] = set()
     previous = None
     for line in lines:
-        match = next((i for i in positions.get(_normalise(line), ())
+        match = next((i for i in positions.get(normalise_line(line), ())
                       if previous is None or i > previous), None)
         if match is not None and previous is not None and match - previous > 1:
             small = match - previous <= GAP_MAX_LINES + 1
@@ -505,7 +503,7 @@ def _join_split_paragraphs(lines: list[str], blocks: Sequence[str],
     result: list[str] = []
     i, cursor = 0, 0
     while i < len(lines):
-        key = _normalise(lines[i])
+        key = normalise_line(lines[i])
         if key in known or len(key) < 3:
             result.append(lines[i])
             i += 1
@@ -516,10 +514,10 @@ def _join_split_paragraphs(lines: list[str], blocks: Sequence[str],
             i += 1
             continue
         run = i + 1
-        while run < len(lines) and _normalise(lines[run]) in keys[j] \
-                and _normalise(lines[run]) not in known:
+        while run < len(lines) and normalise_line(lines[run]) in keys[j] \
+                and normalise_line(lines[run]) not in known:
             run += 1
-        pieces = sum(len(_normalise(line)) + 1 for line in lines[i:run])
+        pieces = sum(len(normalise_line(line)) + 1 for line in lines[i:run])
         if run - i >= 2 and len(keys[j]) <= pieces + 10:
             result.append(blocks[j])
             cursor = j + 1
@@ -593,7 +591,7 @@ def _continued(lines: Sequence[str], reasons: Sequence[str | None], body: Sequen
 def _words(lines: Sequence[str], body: Sequence[bool], start: int, end: int) -> int:
     """Words of the distinct paragraphs in lines[start:end] (a gallery repeats
     its captions; they should not outweigh the article)."""
-    distinct = {_normalise(lines[i]) for i in range(start, end) if body[i]}
+    distinct = {normalise_line(lines[i]) for i in range(start, end) if body[i]}
     return sum(len(key.split()) for key in distinct)
 
 
@@ -619,10 +617,10 @@ def _stretches(lines: Sequence[str], reasons: Sequence[str | None],
 
 def _headline_repeats(lines: Sequence[str], reasons: Sequence[str | None]) -> list[int]:
     """Lines that repeat (part of) the page title given in its first lines."""
-    top = [_normalise(line) for line in lines[:TITLE_TOP_LINES]]
+    top = [normalise_line(line) for line in lines[:TITLE_TOP_LINES]]
     found = []
     for i in range(TITLE_TOP_LINES, len(lines)):
-        key = _normalise(lines[i])
+        key = normalise_line(lines[i])
         if (reasons[i] is None and len(key.split()) >= TITLE_MIN_WORDS
                 and any(key in head for j, head in enumerate(top) if j < i)):
             found.append(i)
@@ -674,8 +672,8 @@ def _find_title(lines: Sequence[str], reasons: Sequence[str | None], start: int,
     headline-shaped line at or above the article's first paragraph, one that
     repeats the page title at the top first."""
     if given:
-        wanted = _normalise(given)
-        return next((i for i, line in enumerate(lines) if _normalise(line) == wanted), None)
+        wanted = normalise_line(given)
+        return next((i for i, line in enumerate(lines) if normalise_line(line) == wanted), None)
     above = [i for i in range(min(start, len(lines) - 1), -1, -1)
              if reasons[i] is None and _is_headline(lines[i])]
     repeats = set(_headline_repeats(lines, reasons))
@@ -694,10 +692,10 @@ def _decide(lines: Sequence[str], reasons: Sequence[str | None], start: int, end
     """One decision a line. For ``extracted`` lines short repeats and
     fragments stay: in an extractor's output they are headings and list items."""
     seen: set[str] = set()
-    wanted_title = _normalise(title or (lines[title_index] if title_index is not None else ""))
+    wanted_title = normalise_line(title or (lines[title_index] if title_index is not None else ""))
     decisions = []
     for i, line in enumerate(lines):
-        key = _normalise(line)
+        key = normalise_line(line)
         if i == title_index:
             reason = "title"
         elif wanted_title and key == wanted_title:
@@ -722,7 +720,7 @@ def _decide(lines: Sequence[str], reasons: Sequence[str | None], start: int, end
     return decisions
 
 
-def _assemble(decisions: list[Line], title: str, *, date: str) -> CleanedArticle:
+def assemble(decisions: list[Line], title: str, *, date: str) -> CleanedArticle:
     paragraphs: list[str] = []
     counts: dict[str, int] = {}
     for line in decisions:
@@ -775,100 +773,6 @@ def find_date(lines: Sequence[str]) -> str:
     return ""
 
 
-def _normalise(line: str) -> str:
+def normalise_line(line: str) -> str:
+    """A line's comparison key: case, spacing and end punctuation ignored."""
     return " ".join(line.lower().split()).strip(" .:")
-
-
-#: A line is site furniture when it is on at least this share of a site's pages...
-SITE_FURNITURE_SHARE = 0.5
-#: ...and on at least this many of them (fewer pages cannot tell repeats from chance).
-SITE_MIN_PAGES = 3
-
-
-def site_furniture(pages: Sequence[CleanedArticle], *, min_share: float = SITE_FURNITURE_SHARE,
-                   min_pages: int = SITE_MIN_PAGES) -> frozenset[str]:
-    """Lines that repeat across many pages of one site and are not body text.
-
-    Menus, footers and "Related News:" headings recur on every page of a site;
-    so do stock answers ("We have noted relevant reports."). The guard: a
-    line that sits between two body paragraphs on most pages where it occurs
-    is the site's prose, not its furniture, and is never returned.
-
-    Args:
-        pages: the cleaned pages of one site (site from URL, metadata or folder).
-        min_share: share of the pages a line must appear on.
-        min_pages: fewest pages a line must appear on.
-
-    Returns:
-        Normalised line texts to drop (see ``drop_site_furniture``).
-    """
-    if len(pages) < min_pages:
-        return frozenset()
-    seen: dict[str, int] = {}
-    in_body: dict[str, int] = {}
-    for page in pages:
-        lines = page.lines
-        for key in {_normalise(line.text) for line in lines}:
-            seen[key] = seen.get(key, 0) + 1
-        for i, line in enumerate(lines):
-            inside = (0 < i < len(lines) - 1 and lines[i - 1].reason == "body"
-                      and lines[i + 1].reason == "body")
-            if inside:
-                key = _normalise(line.text)
-                in_body[key] = in_body.get(key, 0) + 1
-    needed = max(min_pages, min_share * len(pages))
-    return frozenset(key for key, count in seen.items()
-                     if key and count >= needed and in_body.get(key, 0) * 2 < count)
-
-
-def drop_site_furniture(page: CleanedArticle, furniture: frozenset[str]) -> CleanedArticle:
-    """The page with its kept lines that are site furniture dropped (reason
-    ``site_furniture``)."""
-    if not furniture:
-        return page
-    lines = tuple(Line(line.index, line.text, False, "site_furniture")
-                  if line.reason == "body" and _normalise(line.text) in furniture else line
-                  for line in page.lines)
-    if lines == page.lines:
-        return page
-    cleaned = _assemble(list(lines), page.title, date=page.date)
-    return CleanedArticle(title=page.title, paragraphs=cleaned.paragraphs, lines=lines,
-                          date=page.date, site=page.site, dropped_counts=cleaned.dropped_counts)
-
-
-def clean_site(pages: Sequence[CleanedArticle]) -> list[CleanedArticle]:
-    """Learn one site's furniture from its pages and drop it from each.
-
-    For the runner: group a run's cleaned articles by site, call this per
-    group, and write the returned pages in the same order.
-    """
-    furniture = site_furniture(pages)
-    return [drop_site_furniture(page, furniture) for page in pages]
-
-
-def site_key(url: str = "", site: str = "", source: str = "") -> str:
-    """Which site a page belongs to, for learning its furniture: the URL's
-    host, else the record's site, else the folder of the input file."""
-    host = urlsplit(url).hostname if url else None
-    if host:
-        return host.removeprefix("www.")
-    if site:
-        return site.lower()
-    return str(PurePath(source.rsplit(":", 1)[0]).parent) if source else ""
-
-
-def clean_sites(pages: Sequence[CleanedArticle], sites: Sequence[str]) -> list[CleanedArticle]:
-    """``clean_site`` on every group of pages that share a site key, order kept.
-
-    For the runner: ``clean_sites(cleaned, [site_key(a.url, a.site, a.source)
-    for a in articles])`` on each chunk, before parsing.
-    """
-    groups: dict[str, list[int]] = {}
-    for i, site in enumerate(sites):
-        groups.setdefault(site, []).append(i)
-    result = list(pages)
-    for site, members in groups.items():
-        if site and len(members) >= SITE_MIN_PAGES:
-            for i, page in zip(members, clean_site([pages[i] for i in members])):
-                result[i] = page
-    return result

@@ -40,7 +40,8 @@ from tqdm import tqdm
 
 from . import config, save
 from .classify import load_model, predict_table
-from .clean import CleanedArticle, clean_html, clean_sites, clean_text, site_key
+from .clean import CleanedArticle, clean_html, clean_text
+from .furniture import clean_sites, site_key
 from .parse import doc_sentences, load_nlp, parse_texts
 from .read import HTML_SUFFIXES, LINE_SUFFIXES, TEXT_SUFFIXES, Article, ReadError, read_inputs
 

@@ -9,18 +9,15 @@ from hypothesis import strategies as st
 
 from pipeline.clean import (
     clean_html,
-    clean_site,
-    clean_sites,
     clean_text,
     fill_gaps,
     find_date,
     html_blocks,
     is_other_language,
-    site_furniture,
-    site_key,
     split_lines,
     strip_source_tag,
 )
+from pipeline.furniture import clean_site, clean_sites, site_furniture, site_key
 from pipeline.quality import fold, score_page, total
 from pipeline.read import Article, read_inputs
 from pipeline.runner import clean_article

@@ -8,7 +8,8 @@ when it says why it dropped something.
 
 The cascade, for one page:
 
-1. split into lines and normalise white space;
+1. split into lines and normalise white space (``lines.py``: text lines, or
+   HTML block elements);
 2. give each line a local reason to drop it, if any (widgets, markup,
    captions, copyright, bylines, bare dates, breadcrumbs, another language);
 3. find the article (plain text): the stretch of paragraphs just below the
@@ -32,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import trafilatura
+
+from .lines import fill_gaps, html_blocks, normalise_line, split_lines
 
 #: A body paragraph has at least this many words...
 BODY_MIN_WORDS = 8
@@ -76,7 +79,6 @@ ENGLISH_FUNCTION_SHARE = 0.1
 NON_ASCII_SHARE = 0.2
 
 _END_PUNCT = re.compile(r"[.!?:…][\"'”’)\]]*$|[\"”’]$")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _TRUNCATED = re.compile(r"(?:…|\.\.\.)\s*$")
 _TURN = re.compile(r"^(?:Q|A|Question|Answer)\s*[:：]", re.IGNORECASE)
 _WIDGET = re.compile(
@@ -411,132 +413,13 @@ def _clean_lines(lines: list[str], *, title: str, extracted: bool = False,
                      date=date)
 
 
-#: Tags whose text is never page text.
-_SKIP_TAGS = frozenset({
-    "script", "style", "noscript", "template", "svg", "head", "iframe", "button", "select",
-    "option", "textarea", "object", "embed", "canvas", "video", "audio",
-})
-#: Tags that start a new line of text (everything else is inline).
-_BLOCK_TAGS = frozenset({
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "blockquote", "pre",
-    "figcaption", "figure", "section", "article", "header", "footer", "nav", "aside", "ul", "ol",
-    "dl", "dt", "dd", "table", "br", "hr", "main", "address", "caption", "center", "form",
-})
-#: Gaps of at most this many page lines between two extracted lines are filled.
-GAP_MAX_LINES = 2
 #: A recovered line needs this many words: shorter ones are mostly credits and buttons.
 RECOVER_MIN_WORDS = 4
-
-
-def html_blocks(html: str) -> list[str]:
-    """The page's visible text, one line per block element, in page order."""
-    tree = trafilatura.load_html(html)
-    if tree is None:
-        return []
-    blocks: list[str] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        text = " ".join(_INVISIBLE.sub("", "".join(buffer)).split())
-        if text:
-            blocks.append(text)
-        buffer.clear()
-
-    def walk(element) -> None:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        if tag and tag not in _SKIP_TAGS:
-            if tag in _BLOCK_TAGS:
-                flush()
-            buffer.append(element.text or "")
-            for child in element:
-                walk(child)
-            if tag in _BLOCK_TAGS:
-                flush()
-        buffer.append(element.tail or "")
-
-    body = tree.find(".//body")
-    walk(body if body is not None else tree)
-    flush()
-    return blocks
-
-
-def fill_gaps(lines: list[str], blocks: Sequence[str], vouched: frozenset[int] = frozenset()
-              ) -> tuple[list[str], frozenset[int]]:
-    """Rejoin split paragraphs and put back lines that sit in small gaps.
-
-    Each extracted line is matched to the next page block with the same text.
-    Lines that are only pieces of one block (hard line breaks inside a
-    ``<p>``) are replaced by the whole block. Page blocks between two matched
-    lines at most ``GAP_MAX_LINES`` apart are inserted (their indices are
-    returned, to be checked by ``_is_recoverable``), and so are ``vouched``
-    blocks (a second opinion kept them) in gaps of any size.
-    """
-    keys = [normalise_line(block) for block in blocks]
-    positions: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        positions.setdefault(key, []).append(i)
-    lines = _join_split_paragraphs(lines, blocks, keys)
-    have = {normalise_line(line) for line in lines}
-    result: list[str] = []
-    recovered: set[int] = set()
-    previous = None
-    for line in lines:
-        match = next((i for i in positions.get(normalise_line(line), ())
-                      if previous is None or i > previous), None)
-        if match is not None and previous is not None and match - previous > 1:
-            small = match - previous <= GAP_MAX_LINES + 1
-            for j in range(previous + 1, match):
-                if keys[j] and keys[j] not in have and (small or j in vouched):
-                    if j not in vouched:
-                        recovered.add(len(result))
-                    result.append(blocks[j])
-                    have.add(keys[j])
-        result.append(line)
-        previous = match if match is not None else previous
-    return result, frozenset(recovered)
-
-
-def _join_split_paragraphs(lines: list[str], blocks: Sequence[str],
-                           keys: Sequence[str]) -> list[str]:
-    """Replace runs of lines that together make one page block by that block."""
-    known = set(keys)
-    result: list[str] = []
-    i, cursor = 0, 0
-    while i < len(lines):
-        key = normalise_line(lines[i])
-        if key in known or len(key) < 3:
-            result.append(lines[i])
-            i += 1
-            continue
-        j = next((j for j in range(cursor, len(keys)) if key in keys[j]), None)
-        if j is None:
-            result.append(lines[i])
-            i += 1
-            continue
-        run = i + 1
-        while run < len(lines) and normalise_line(lines[run]) in keys[j] \
-                and normalise_line(lines[run]) not in known:
-            run += 1
-        pieces = sum(len(normalise_line(line)) + 1 for line in lines[i:run])
-        if run - i >= 2 and len(keys[j]) <= pieces + 10:
-            result.append(blocks[j])
-            cursor = j + 1
-        else:
-            result.extend(lines[i:run])
-        i = run
-    return result
 
 
 def _is_recoverable(line: str) -> bool:
     """A recovered line must look like text, not a credit or a button."""
     return len(line.split()) >= RECOVER_MIN_WORDS and not _CREDIT.search(line)
-
-
-def split_lines(text: str) -> list[str]:
-    """Non-empty lines with white space (including no-break spaces) collapsed
-    and zero-width characters removed (a line of them alone is empty)."""
-    lines = (" ".join(_INVISIBLE.sub("", line).split()) for line in text.splitlines())
-    return [line for line in lines if line]
 
 
 def _article_span(lines: Sequence[str], reasons: Sequence[str | None]
@@ -771,8 +654,3 @@ def find_date(lines: Sequence[str]) -> str:
             except ValueError:
                 continue
     return ""
-
-
-def normalise_line(line: str) -> str:
-    """A line's comparison key: case, spacing and end punctuation ignored."""
-    return " ".join(line.lower().split()).strip(" .:")

@@ -10,14 +10,12 @@ from hypothesis import strategies as st
 from pipeline.clean import (
     clean_html,
     clean_text,
-    fill_gaps,
     find_date,
-    html_blocks,
     is_other_language,
-    split_lines,
     strip_source_tag,
 )
 from pipeline.furniture import clean_site, clean_sites, site_furniture, site_key
+from pipeline.lines import fill_gaps, html_blocks, split_lines
 from pipeline.quality import fold, score_page, total
 from pipeline.read import Article, read_inputs
 from pipeline.runner import clean_article

@@ -188,7 +188,8 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
             for name, tables, timings, spacy_name in _execute(
                     client, chain([first], pending), model_future, options):
                 _write(out, name, tables, labels, timings)
-                _add(summary, tables, timings)
+                summary.add(len(tables["articles"]), len(tables["sentences"]),
+                            len(tables["errors"]), timings)
                 bar.update(len(tables["articles"]) + len(tables["errors"]))
     bar.close()
     summary.skipped_done = skipped[0]
@@ -324,15 +325,6 @@ def _write(out: Path, name: str, tables: dict[str, pd.DataFrame], labels: Sequen
     started = time.perf_counter()
     save.write_part(out, name, tables, labels)
     timings["write"] = time.perf_counter() - started
-
-
-def _add(summary: RunSummary, tables: dict[str, pd.DataFrame], timings: dict[str, float]
-         ) -> None:
-    summary.articles += len(tables["articles"])
-    summary.sentences += len(tables["sentences"])
-    summary.errors += len(tables["errors"])
-    for stage, seconds in timings.items():
-        summary.timings[stage] = summary.timings.get(stage, 0.0) + seconds
 
 
 def _address(scheduler: str | Client | None) -> str:

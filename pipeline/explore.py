@@ -30,13 +30,13 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from . import config
-from .classify import build_model, predict_table, save_model
+from .classify import predict_table, save_model
 from .runner import run
 from .save import read_table
 from .train import (
     HOLDOUT_FOLDS,
-    class_weights,
     evaluate_model,
+    fit_model,  # noqa: F401  (re-exported: the notebook imports only explore)
     holdout_split,
     learning_curve,
     training_card,
@@ -322,21 +322,6 @@ def comparison_split(shipped: pd.DataFrame, yours: pd.DataFrame, card: Mapping, 
     return train_rows.reset_index(drop=True), holdout_rows
 
 
-def fit_model(train: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
-              **model_params) -> Pipeline:
-    """Fit the shipped recipe (``classify.build_model``, weighted classes) on ``train``.
-
-    A ``weight`` column (``read_labeled(..., weight=config.USER_WEIGHT)``)
-    weights each row, as ``claims train --base`` does, so your few labels are
-    not drowned by the shipped thousands.
-    """
-    params = {"class_weight": class_weights(train["label"]), **model_params}
-    model = build_model(random_state=random_state, **params)
-    fit_params = ({"classifier__sample_weight": train["weight"].to_numpy(dtype=float)}
-                  if "weight" in train else {})
-    return model.fit(train["text"].tolist(), train["label"], **fit_params)
-
-
 def compare_models(models: Mapping[str, Pipeline], holdout: pd.DataFrame) -> pd.DataFrame:
     """Scores of each model on the whole holdout and on each part of it.
 
@@ -389,8 +374,8 @@ def learning_curve_points(train: pd.DataFrame, holdout: pd.DataFrame, *,
                           random_state: int = config.RANDOM_STATE) -> pd.DataFrame:
     """Macro-F1 on ``holdout`` when training on growing shares of ``train``.
 
-    ``train.learning_curve`` fits each share (without row weights); pass
-    ``full_model`` (the model ``fit_model(train)`` returned) to score the
+    ``train.learning_curve`` fits each share (rows weighted as in ``fit_model``);
+    pass ``full_model`` (the model ``fit_model(train)`` returned) to score the
     full share without fitting it again.
     """
     shares = [f for f in fractions if f < 1] if full_model is not None else list(fractions)

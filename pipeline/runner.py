@@ -69,6 +69,15 @@ class RunSummary:
     load_cpu_seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
+    def add(self, articles: int, sentences: int, errors: int,
+            timings: dict[str, float]) -> None:
+        """Count one finished chunk, whichever engine ran it."""
+        self.articles += articles
+        self.sentences += sentences
+        self.errors += errors
+        for stage, seconds in timings.items():
+            self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+
     @property
     def exit_code(self) -> int:
         return 2 if self.errors else 0
@@ -286,14 +295,9 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
                 os.getpid())
     worker_load = 0.0
     for n_articles, n_sentences, n_errors, timings in _execute(pending, workers, initargs):
-        summary.articles += n_articles
-        summary.sentences += n_sentences
-        summary.errors += n_errors
-        for stage, seconds in timings.items():
-            if stage == "load":  # workers load side by side: the slowest one counts
-                worker_load = max(worker_load, seconds)
-            else:
-                summary.timings[stage] = summary.timings.get(stage, 0.0) + seconds
+        # Workers load side by side: the slowest one counts.
+        worker_load = max(worker_load, timings.pop("load", 0.0))
+        summary.add(n_articles, n_sentences, n_errors, timings)
         bar.update(n_articles + n_errors)
     bar.close()
     _WORKER.pop("model", None)

@@ -164,13 +164,17 @@ def _write_jsonl(frame: pd.DataFrame, handle) -> None:
         if "entities" in record:
             record["entities"] = [dict(e) for e in record["entities"]]
         if "rights_topics" in record:
-            record["rights_topics"] = json.loads(_topics_json(record["rights_topics"]))
+            record["rights_topics"] = _topic_list(record["rights_topics"])
         handle.write(json.dumps(record, ensure_ascii=False, default=_plain) + "\n")
 
 
+def _topic_list(topics) -> list[str]:
+    """A row's topics as plain strings ([] where a part had none)."""
+    return [str(topic) for topic in topics if topic is not None] if topics is not None else []
+
+
 def _topics_json(topics) -> str:
-    return json.dumps([str(topic) for topic in topics if topic is not None]
-                      if topics is not None else [], ensure_ascii=False)
+    return json.dumps(_topic_list(topics), ensure_ascii=False)
 
 
 def _entities_json(entities) -> str:

@@ -95,8 +95,7 @@ def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
     _check_labels(data)
     train_idx, holdout_idx = holdout_split(data, random_state=random_state)
     train, holdout = data.iloc[train_idx], data.iloc[holdout_idx]
-    model_params.setdefault("class_weight", class_weights(train["label"]))
-    model = build_model(random_state=random_state, **model_params)
+    model = recipe(train, random_state=random_state, **model_params)
     card = training_card(model, data, train, holdout, random_state=random_state)
     fit_params = _sample_weights(train)
     if cv:
@@ -109,6 +108,24 @@ def train_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
     model.fit(train["text"].tolist(), train["label"], **fit_params)
     card["holdout"] = evaluate_model(model, holdout)
     return model, card
+
+
+def recipe(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
+           **model_params) -> Pipeline:
+    """The shipped recipe, unfitted, with class weights balanced for ``data``."""
+    model_params.setdefault("class_weight", class_weights(data["label"]))
+    return build_model(random_state=random_state, **model_params)
+
+
+def fit_model(data: pd.DataFrame, *, random_state: int = config.RANDOM_STATE,
+              **model_params) -> Pipeline:
+    """Fit the shipped recipe on ``data``, each row counted by its ``weight``.
+
+    The one fit every caller shares (``train_model``, learning curves, the
+    retraining notebook), so weights are honoured everywhere alike.
+    """
+    model = recipe(data, random_state=random_state, **model_params)
+    return model.fit(data["text"].tolist(), data["label"], **_sample_weights(data))
 
 
 def training_card(model: Pipeline, data: pd.DataFrame, train: pd.DataFrame,
@@ -208,9 +225,7 @@ def learning_curve(data: pd.DataFrame, evaluation: pd.DataFrame,
     rows = []
     for fraction in fractions:
         sample = data.sample(frac=fraction, random_state=random_state) if fraction < 1 else data
-        params = {"class_weight": class_weights(sample["label"]), **model_params}
-        model = build_model(random_state=random_state, **params)
-        model.fit(sample["text"].tolist(), sample["label"])
+        model = fit_model(sample, random_state=random_state, **model_params)
         rows.append({"fraction": fraction, "n_train": len(sample),
                      "macro_f1": evaluate_model(model, evaluation)["macro_f1"]})
     return pd.DataFrame(rows)

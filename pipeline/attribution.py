@@ -32,32 +32,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
 from . import config
+from .sentence_views import (
+    NAME_ENTITY_LABELS,
+    PRONOUNS,
+    SUBJECT_DEPS,
+    SentenceView,
+    phrase,
+    sentence_views,
+    strip_possessive,
+    verb_forms,
+)
+from .targets import find_target
 
-
-def _inflections(verb: str) -> set[str]:
-    """Regular English forms of a verb, so matching needs no lemmatizer
-    (dropping it from the spaCy pipeline saves time on every article)."""
-    stem = verb[:-1] if verb.endswith("e") else verb
-    consonant_y = verb.endswith("y") and verb[-2] not in "aeiou"
-    past = verb + "d" if verb.endswith("e") else (verb[:-1] + "ied" if consonant_y
-                                                  else verb + "ed")
-    third = verb[:-1] + "ies" if consonant_y else (
-        verb + "es" if verb.endswith(("s", "sh", "ch", "x")) else verb + "s")
-    return {verb, past, third, stem + "ing", *_IRREGULAR_FORMS.get(verb, ())}
-
-
-def _forms(words: str) -> frozenset[str]:
-    return frozenset(form for verb in words.split() for form in _inflections(verb))
-
-
-_IRREGULAR_FORMS = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written"),
-                    "make": ("made",), "give": ("gave", "given"), "brief": ("briefed",),
-                    "refer": ("referred", "referring"), "commit": ("committed", "committing"),
-                    "slam": ("slammed", "slamming"), "admit": ("admitted", "admitting")}
 #: Verbs whose subject is speaking (or stating a position).
 REPORTING_VERBS = frozenset(
     "say tell state affirm stress emphasize emphasise reiterate reject underline underscore "
@@ -69,38 +60,19 @@ REPORTING_VERBS = frozenset(
     "agree protest oppose object voice share write present outline denounce slam "
     "refer".split()
 )
-REPORTING_FORMS = _forms(" ".join(REPORTING_VERBS))
+REPORTING_FORMS = verb_forms(" ".join(REPORTING_VERBS))
 #: "X made the statement": the subject of these verbs speaks when the object is a statement.
-STATEMENT_VERBS = _forms("make give deliver issue raise")
+STATEMENT_VERBS = verb_forms("make give deliver issue raise")
 STATEMENT_NOUNS = frozenset("statement statements remarks remark comment comments speech "
                             "address announcement concern concerns case cases issue issues "
                             "question questions".split())
 #: "X stands ready to ...", "X is willing to ...": the subject pledges.
 PLEDGE_ADJECTIVES = frozenset("ready willing committed determined".split())
-#: Verbs whose object is the target: rejected, or addressed.
-REJECTION_FORMS = _forms("reject deny refute dismiss oppose condemn criticize criticise accuse "
-                         "denounce slam protest") | {"accept"}
-ADDRESS_FORMS = _forms("tell inform urge ask brief thank invite call warn remind request "
-                       "commend welcome recognize recognise acknowledge appreciate praise "
-                       "congratulate respond reply")
-#: Appraisal verbs aim at the owner of what they appraise ("welcomed Arvania's decision").
-APPRAISAL_FORMS = _forms("commend welcome recognize recognise acknowledge appreciate praise "
-                         "congratulate")
-#: Nouns naming an accusation: "the report is biased" rebuts the report.
-ACCUSATION_NOUNS = frozenset(
-    "report reports claim claims allegation allegations accusation accusations criticism "
-    "criticisms statement statements remarks assertion assertions rumour rumours rumor "
-    "rumors characterisation characterization resolution view views article articles "
-    "information".split())
-#: Heads of "with X" that make X a partner ("cooperation with", "work with").
-PARTNER_HEADS = frozenset(
-    "cooperate cooperating cooperation work working dialogue dialogues partnership hands "
-    "relations exchange exchanges share sharing engage engagement talks consult consultations "
-    "continue coordinate coordination".split())
+#: Every word that can head a speech act (``_is_speech_act`` decides).
+_SPEECH_WORDS = REPORTING_FORMS | STATEMENT_VERBS | PLEDGE_ADJECTIVES
 #: "according to law" cites a rule, not a speaker.
 NOT_SOURCES = frozenset("law laws regulations regulation procedures procedure constitution "
                         "rules statistics data figures plan schedule reports".split())
-PRONOUNS = frozenset("he she they we i it".split())
 PERSON_PRONOUNS = frozenset("he she i".split())
 ROLE_NOUNS = frozenset(
     "spokesperson spokesman spokeswoman minister ambassador official president premier envoy "
@@ -115,8 +87,6 @@ HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. h.e. he madam sir".split()
 SOURCE_NOUNS = ROLE_NOUNS | frozenset(
     "ministry government office council committee commission embassy agency union group "
     "court police army party delegation mission experts".split())
-NAME_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-SUBJECT_DEPS = frozenset({"nsubj"})
 _NOT_SPEAKERS = frozenset({"which", "that", "who", "what", "there"})
 _OPEN_QUOTES = "“\""
 _HEADLINE_TAIL = re.compile(r":\s*(?P<who>[\w .'’-]{1,40})$")
@@ -160,20 +130,26 @@ def find_speakers(doc: Doc, sentences: Sequence[Span], *, title: str = "") -> li
     return [a.speaker for a in find_attributions(doc, sentences, title=title)]
 
 
-def find_attributions(doc: Doc, sentences: Sequence[Span], *,
-                      title: str = "") -> list[Attribution]:
-    """Speaker, role and target of every sentence of one article."""
+def find_attributions(doc: Doc, sentences: Sequence[Span], *, title: str = "",
+                      text: str | None = None) -> list[Attribution]:
+    """Speaker, role and target of every sentence of one article.
+
+    ``text`` is ``doc.text`` when the caller has it already (spaCy rebuilds
+    it from the tokens on every access).
+    """
     if not sentences:
         return []
-    people = _People(doc)
-    has_title = bool(title) and sentences[0].text.strip() == title.strip()
-    page, answerer = _page_speakers(sentences[0], people) if has_title else ("", "")
-    turns = _turn_speakers(sentences, answerer, people)
-    speakers, verbs = _Reader(people).read(sentences, turns, page, has_title)
+    text = doc.text if text is None else text
+    views = sentence_views(doc, sentences, text)
+    people = _People(doc, text)
+    has_title = bool(title) and views[0].text.strip() == title.strip()
+    page, answerer = _page_speakers(views[0], people) if has_title else ("", "")
+    turns = _turn_speakers(views, answerer, people)
+    speakers, verbs = _Reader(people).read(views, turns, page, has_title)
     attributions = []
-    for span, speaker, verb in zip(sentences, speakers, verbs):
-        asking = speaker.lower() in _ASKERS or span.text.rstrip().endswith("?")
-        target = _target(span, verb) if speaker and not asking else ""
+    for view, speaker, verb in zip(views, speakers, verbs):
+        asking = speaker.lower() in _ASKERS or view.text.rstrip().endswith("?")
+        target = find_target(view, verb) if speaker and not asking else ""
         attributions.append(Attribution(speaker, people.roles.get(speaker, ""), target))
     return attributions
 
@@ -181,15 +157,15 @@ def find_attributions(doc: Doc, sentences: Sequence[Span], *,
 class _People:
     """The persons an article names: full names by every part, and their roles."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str) -> None:
         self.names: dict[str, str] = {}
         self.roles: dict[str, str] = {}
         self.order: list[str] = []
         for ent in doc.ents:
             if ent.label_ == "PERSON":
-                self._remember(_strip_titles(_strip_possessive(ent.text)), _role_of(ent))
+                self._remember(_strip_titles(strip_possessive(ent.text)), _role_of(ent))
         # Names the entity recognizer misses ("Spokesperson Dao Thi Minh Nguyet of ...").
-        for match in _TITLED_NAME.finditer(doc.text):
+        for match in _TITLED_NAME.finditer(text):
             role = " ".join((match.group("role") + (match.group("of") or "")).split())
             self._remember(_strip_titles(match.group("name")), role)
 
@@ -202,7 +178,7 @@ class _People:
         self.roles[full] = role
 
     def full_name(self, name: str) -> str:
-        name = _strip_titles(_strip_possessive(name))
+        name = _strip_titles(strip_possessive(name))
         if name in self.roles:
             return name
         for known in self.order:  # an entity that ran on: "Nguyet of the Ministry"
@@ -216,8 +192,8 @@ class _People:
         """The person whose role is ``role_word`` ("spokesperson"), the current one first."""
         word = ROLE_SYNONYMS.get(role_word, role_word)
         def holds(person: str) -> bool:
-            words = [ROLE_SYNONYMS.get(w, w) for w in re.findall(r"[\w-]+",
-                                                                  self.roles.get(person, "").lower())]
+            role = self.roles.get(person, "").lower()
+            words = [ROLE_SYNONYMS.get(w, w) for w in re.findall(r"[\w-]+", role)]
             return word in words
         if prefer and holds(prefer):
             return prefer
@@ -236,22 +212,20 @@ class _Reader:
         self.current = ""
         self.person = ""
 
-    def read(self, sentences: Sequence[Span], turns: list[str | None], page: str,
+    def read(self, sentences: Sequence[SentenceView], turns: list[str | None], page: str,
              has_title: bool) -> tuple[list[str], list[Token | None]]:
         speakers: list[str] = []
         verbs: list[Token | None] = []
-        in_quote, quote_start, previous = False, 0, None
+        in_quote, quote_start = False, 0
         paragraph_start = 0
-        for position, span in enumerate(sentences):
-            new_paragraph = _new_paragraph(previous, span)
-            previous = span
-            if new_paragraph:
+        for position, sentence in enumerate(sentences):
+            if sentence.new_paragraph:
                 paragraph_start = position
-            in_quote = in_quote and not new_paragraph
+            in_quote = in_quote and not sentence.new_paragraph
             if not in_quote:
                 quote_start = position
-            headline = _is_headline(span) or (has_title and position == 0)
-            explicit, verb = _explicit(span, headline)
+            headline = sentence.headline or (has_title and position == 0)
+            explicit, verb = _explicit(sentence, headline)
             verbs.append(verb)
             if turns[position] is not None or (page and position > 0):
                 speaker = turns[position] if turns[position] is not None else page
@@ -266,15 +240,15 @@ class _Reader:
                     self.person = speaker if self.people.is_person(speaker) else self.person
                 if in_quote:  # "..." she said: the quotation that ends here is hers from its start.
                     speakers[quote_start:] = [s or speaker for s in speakers[quote_start:]]
-                elif speaker and verb is not None and _trails(span, verb):
+                elif speaker and verb is not None and _trails(sentence, verb):
                     _fill_back(speakers, paragraph_start, speaker)
-            elif in_quote or _starts_quote_without_verb(span):
+            elif in_quote or _starts_quote_without_verb(sentence):
                 speaker = self.current
-            elif position > paragraph_start and not headline and not _narrates(span):
+            elif position > paragraph_start and not headline and not _narrates(sentence):
                 speaker = speakers[-1]
             else:
                 speaker = ""
-            in_quote = _quote_open_after(span.text, in_quote)
+            in_quote = _quote_open_after(sentence.text, in_quote)
             speakers.append(speaker)
         return speakers, verbs
 
@@ -291,13 +265,12 @@ class _Reader:
         return self.people.full_name(name)
 
 
-def _narrates(span: Span) -> bool:
+def _narrates(sentence: SentenceView) -> bool:
     """A simple-past sentence with no first person ("The march ended at noon"):
     the writer narrating, so the previous speaker is not carried over. Words
     carried on from a speaker stay in the present ("It ignores the facts")."""
-    root = span.root
-    return root.tag_ == "VBD" and not any(t.lower_ in ("we", "our", "i", "my", "us")
-                                          for t in span)
+    return sentence.span.root.tag_ == "VBD" and not any(
+        w in ("we", "our", "i", "my", "us") for w in sentence.lowers)
 
 
 def _fill_back(speakers: list[str], start: int, speaker: str) -> None:
@@ -308,37 +281,38 @@ def _fill_back(speakers: list[str], start: int, speaker: str) -> None:
     speakers[start:] = [speaker] * (len(speakers) - start)
 
 
-def _trails(span: Span, verb: Token) -> bool:
+def _trails(sentence: SentenceView, verb: Token) -> bool:
     """An attribution after what was said ("..., she noted"), with no quotation marks."""
-    return verb.i - span.start > len(span) / 2 and not any(c in span.text for c in "“”\"")
+    return verb.i - sentence.span.start > len(sentence.tokens) / 2 and not any(
+        c in sentence.text for c in "“”\"")
 
 
-def _explicit(span: Span, headline: bool) -> tuple[str, Token | None]:
+def _explicit(sentence: SentenceView, headline: bool) -> tuple[str, Token | None]:
     """The speaker a sentence names itself, and the verb that names it."""
     if headline:
-        who = _headline_speaker(span.text)
+        who = _headline_speaker(sentence.text)
         if who:
             return who, None
-    according = _according_to(span)
+    according = _according_to(sentence)
     if according:
         return according, None
-    return _verb_subject(span)
+    return _verb_subject(sentence)
 
 
-def _according_to(span: Span) -> str:
-    for token in span:
-        if token.lower_ == "according" and token.i + 1 < span.end \
-                and token.doc[token.i + 1].lower_ == "to":
-            objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
+def _according_to(sentence: SentenceView) -> str:
+    for (word, following_word), following in zip(pairwise(sentence.lowers),
+                                                 sentence.tokens[1:]):
+        if word == "according" and following_word == "to":
+            objects = [c for c in following.children if c.dep_ == "pobj"]
             if objects and objects[0].lower_ not in NOT_SOURCES:
                 return _name_of(objects[0])
     return ""
 
 
-def _verb_subject(span: Span) -> tuple[str, Token | None]:
+def _verb_subject(sentence: SentenceView) -> tuple[str, Token | None]:
     """The subject of the sentence's main speech act (a reporting verb, a
     statement made, a pledge), and that verb."""
-    verbs = [t for t in span if _is_speech_act(t) and t.dep_ != "acl"
+    verbs = [t for t in sentence.where(_SPEECH_WORDS) if _is_speech_act(t) and t.dep_ != "acl"
              and not any(c.dep_ == "neg" for c in t.children)]
     verbs.sort(key=lambda t: (t.dep_ in ("relcl", "acl"), t.dep_ != "ROOT",
                               t.head.dep_ != "ROOT", t.i))
@@ -351,7 +325,7 @@ def _verb_subject(span: Span) -> tuple[str, Token | None]:
         subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS] or agents
         if not subjects and head.dep_ == "conj":  # "signed ... and agreed to ..."
             subjects = [c for c in head.head.children if c.dep_ in SUBJECT_DEPS]
-        if _is_headline(span) and head.tag_ in ("VBN", "VBD") and not agents:
+        if sentence.headline and head.tag_ in ("VBN", "VBD") and not agents:
             continue  # headlines speak in the present: "Appeal rejected" is a passive
         if subjects and subjects[0].lower_ not in _NOT_SPEAKERS:
             return _name_of(subjects[0]), verb
@@ -397,10 +371,6 @@ def _entity_of(token: Token) -> Span | None:
     return Span(doc, start, end, label=token.ent_type_)
 
 
-def _strip_possessive(name: str) -> str:
-    return re.sub(r"\s*['’]s$", "", name)
-
-
 def _strip_titles(name: str) -> str:
     """'Spokesperson Le Thi Thu Hang' -> 'Le Thi Thu Hang'; 'Mr. Anh' -> 'Anh'."""
     words = name.split()
@@ -422,11 +392,11 @@ def _role_of(ent: Span) -> str:
     role = " ".join(words).replace(" 's", "'s").replace(" ’s", "’s")
     for child in root.rights:
         if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in ("of", "from")):
-            tail = _phrase(child)
+            tail = phrase(child)
             role = f"{role}, {tail}" if child.dep_ == "appos" and role else f"{role} {tail}"
             break
     if not role.strip() and root.dep_ == "appos":
-        role = _phrase(root.head, stop=ent.start)
+        role = phrase(root.head, stop=ent.start)
     return role.strip(" ,")
 
 
@@ -454,164 +424,26 @@ def _title_before(ent: Span) -> list[Token]:
     return run
 
 
-def _phrase(head: Token, stop: int | None = None) -> str:
-    """A noun phrase without its relative clauses and trailing punctuation."""
-    end = head.right_edge.i + 1
-    for child in head.rights:
-        if child.dep_ in ("appos", "punct", "advcl"):
-            end = min(end, child.left_edge.i)
-    for token in head.subtree:  # "a statement by the League, which accused ...": cut
-        if token.dep_ == "relcl" and token.i > head.i:
-            end = min(end, token.left_edge.i)
-    if stop is not None:
-        end = min(end, stop)
-    span = head.doc[head.left_edge.i:max(end, head.i + 1)]
-    return span.text.strip().strip(" ,;:")
-
-
-def _target(span: Span, verb: Token | None) -> str:
-    """What the speaker rejects or rebuts, whom they address, or their partner.
-
-    In that order: the speech verb's own rejection ("rejected X"), another
-    rejection, an accusation the sentence rebuts ("the report is biased"),
-    "in response to X", the addressee ("urged X", "told X"), the partner
-    ("cooperation with X"). Rejections inside relative clauses are someone
-    else's ("a statement by X, which accused Y") and are skipped.
-    """
-    acts = [t for t in span if (t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT")
-            and t.dep_ != "relcl" and (t.dep_ != "acl" or _has_subject(t))]
-    if verb is not None and verb in acts:
-        acts.remove(verb)
-        acts.insert(0, verb)
-    rejected = next((o for o in (_rejected(a) for a in acts if a is verb or _own_act(a))
-                     if o is not None), None)
-    if rejected is not None:
-        return _phrase(rejected)
-    speaker_subject = [c for c in verb.children if c.dep_ in SUBJECT_DEPS] if verb else []
-    for token in span:
-        if token.dep_ == "ROOT" and token.lower_ in ACCUSATION_NOUNS and _is_headline(span):
-            return _phrase(token)  # "Accusations of ... 'pure fabrication': ministry"
-        if token.dep_ in ("nsubj", "nsubjpass") and token not in speaker_subject:
-            accusation = _accusation_in(token)
-            if accusation is not None:
-                return _phrase(accusation)
-    response = _in_response_to(span)
-    if response:
-        return response
-    addressed = next((a for a in map(_addressee, acts) if a), "")
-    return addressed or _partner(span)
-
-
-def _is_pronoun(token: Token) -> bool:
-    """'you', 'her', 'them' are no target; 'US' (the country) is."""
-    return token.pos_ == "PRON" or (token.lower_ in ("this", "that") and token.dep_ != "det")
-
-
-def _has_subject(token: Token) -> bool:
-    return any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
-
-
-def _own_act(token: Token) -> bool:
-    """A verb the speaker does themselves ("we reject"), not one they report of
-    others ("her husband had criticised ...")."""
-    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return not subjects or subjects[0].lower_ in PRONOUNS
-
-
-def _rejected(token: Token) -> Token | None:
-    if token.lower_ not in REJECTION_FORMS:
-        return None
-    if token.lower_ == "accept" and not any(c.dep_ == "neg" for c in token.children):
-        return None
-    return _object(token)
-
-
-def _addressee(token: Token) -> str:
-    if token.lower_ not in ADDRESS_FORMS:
-        return ""
-    obj = _object(token)
-    if obj is None:
-        return ""
-    if token.lower_ in APPRAISAL_FORMS:  # a party, not the thing praised
-        owner = [c for c in obj.children if c.dep_ == "poss" and not _is_pronoun(c)]
-        if owner:
-            return _strip_possessive(_phrase(owner[0]))
-        return _phrase(obj) if obj.ent_type_ in NAME_ENTITY_LABELS else ""
-    return _phrase(obj)
-
-
-def _object(verb: Token) -> Token | None:
-    """The direct object, or the object of 'on'/'to' ('called on X', 'responded to X')."""
-    for child in verb.children:
-        if child.dep_ in ("dobj", "dative"):
-            return None if _is_pronoun(child) else child
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("on", "to"):
-            objects = [g for g in child.children if g.dep_ == "pobj"]
-            if objects and not _is_pronoun(objects[0]):
-                return objects[0]
-        if child.dep_ == "xcomp" and child.lower_ in ACCUSATION_NOUNS:
-            return child  # headline parse: "responds to report on ..."
-        if child.dep_ in ("ccomp", "xcomp") and child.lower_ not in ACCUSATION_NOUNS:
-            subjects = [g for g in child.children if g.dep_ == "nsubj"]
-            if subjects and verb.lower_ in ADDRESS_FORMS and subjects[0].lower_ not in PRONOUNS:
-                return subjects[0]  # "urged the US to stop ..." parsed as a clause
-    return None
-
-
-def _accusation_in(subject: Token) -> Token | None:
-    """An accusation noun heading the subject or named in it ("the practices
-    described in the report"), not an owner ("the report's author")."""
-    for token in subject.subtree:
-        if token.lower_ in ACCUSATION_NOUNS and token.pos_ in ("NOUN", "PROPN") \
-                and token.dep_ != "poss":
-            return token
-    return None
-
-
-def _in_response_to(span: Span) -> str:
-    for token in span:
-        if token.lower_ == "response" and token.i + 1 < span.end \
-                and token.doc[token.i + 1].lower_ == "to":
-            objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
-            if objects:
-                return _phrase(objects[0])
-    return ""
-
-
-def _partner(span: Span) -> str:
-    for token in span:
-        if token.lower_ == "with" and token.dep_ == "prep":
-            head = token.head
-            heads = {head.lower_, *(c.lower_ for c in head.children if c.dep_ == "dobj")}
-            if head.dep_ in ("dobj", "pobj", "compound"):  # "share experience with X"
-                heads.add(head.head.lower_)
-            objects = [c for c in token.children if c.dep_ == "pobj"]
-            if heads & PARTNER_HEADS and objects and not _is_pronoun(objects[0]):
-                return _phrase(objects[0])
-    return ""
-
-
-def _page_speakers(title: Span, people: _People) -> tuple[str, str]:
+def _page_speakers(title: SentenceView, people: _People) -> tuple[str, str]:
     """(speaker of the whole page, answerer of "A:" turns) from a title such as
     "Spokesperson Zhou Lihua's Regular Press Conference" or "Interview with ..."."""
     text = title.text
-    names = [(ent.start_char - title.start_char, ent.text) for ent in title.ents
+    names = [(ent.start_char - title.span.start_char, ent.text) for ent in title.span.ents
              if ent.label_ == "PERSON"]
     names += [(m.start("name"), m.group("name")) for m in _TITLED_NAME.finditer(text)]
-    persons = [people.full_name(_strip_possessive(name)) for start, name in sorted(names)
-               if _BY_BEFORE.search(text[:start]) or _strip_possessive(name) != name
+    persons = [people.full_name(strip_possessive(name)) for start, name in sorted(names)
+               if _BY_BEFORE.search(text[:start]) or strip_possessive(name) != name
                or text[start + len(name):start + len(name) + 2] in ("'s", "’s")]
     if not persons:
         return "", ""
-    if _SPEECH_TITLE.search(title.text):
+    if _SPEECH_TITLE.search(text):
         return persons[0], persons[0]
-    if _INTERVIEW_TITLE.search(title.text):
+    if _INTERVIEW_TITLE.search(text):
         return "", persons[0]
     return "", ""
 
 
-def _turn_speakers(sentences: Sequence[Span], answerer: str,
+def _turn_speakers(sentences: Sequence[SentenceView], answerer: str,
                    people: _People) -> list[str | None]:
     """The speaker of each sentence's transcript turn, None outside any turn.
 
@@ -620,15 +452,13 @@ def _turn_speakers(sentences: Sequence[Span], answerer: str,
     """
     turns: list[str | None] = []
     current: str | None = None
-    previous = None
     markers = 0
-    for span in sentences:
-        if _new_paragraph(previous, span) and not _is_headline(span):
-            match = _TURN.match(span.text)
+    for sentence in sentences:
+        if sentence.new_paragraph and not sentence.headline:
+            match = _TURN.match(sentence.text)
             who = _turn_owner(match.group("who"), answerer, people) if match else None
             markers += who is not None
             current = who if who is not None else current
-        previous = span
         turns.append(current)
     return turns if markers >= config.MIN_TRANSCRIPT_TURNS else [None] * len(sentences)
 
@@ -649,25 +479,6 @@ def _turn_owner(label: str, answerer: str, people: _People) -> str | None:
     return None
 
 
-def _is_headline(span: Span) -> bool:
-    """A whole line without final punctuation: a headline."""
-    text = span.text.strip()
-    if not text or text[-1] in ".?!”\"":
-        return False
-    words = [t for t in span if not t.is_space]
-    return _starts_line(span.doc, words[0].i) and _ends_line(span.doc, words[-1].i)
-
-
-def _starts_line(doc: Doc, index: int) -> bool:
-    """Token-based (``doc.text`` rebuilds the whole text on every call)."""
-    return index == 0 or "\n" in doc[index - 1].whitespace_ or "\n" in doc[index - 1].text
-
-
-def _ends_line(doc: Doc, index: int) -> bool:
-    return index + 1 >= len(doc) or "\n" in doc[index].whitespace_ or (
-        doc[index + 1].is_space and "\n" in doc[index + 1].text)
-
-
 def _headline_speaker(text: str) -> str:
     """'...: Spokesperson', '...: ministry', '..., says minister', 'Spokesman: ...'."""
     text = text.strip()
@@ -680,10 +491,10 @@ def _headline_speaker(text: str) -> str:
     return ""
 
 
-def _starts_quote_without_verb(span: Span) -> bool:
-    text = span.text.lstrip()
+def _starts_quote_without_verb(sentence: SentenceView) -> bool:
+    text = sentence.text.lstrip()
     return bool(text) and text[0] in _OPEN_QUOTES and not any(
-        t.lower_ in REPORTING_FORMS for t in span)
+        w in REPORTING_FORMS for w in sentence.lowers)
 
 
 def _quote_open_after(text: str, was_open: bool) -> bool:
@@ -697,10 +508,3 @@ def _quote_open_after(text: str, was_open: bool) -> bool:
         elif char == '"':
             is_open = not is_open
     return is_open
-
-
-def _new_paragraph(previous: Span | None, span: Span) -> bool:
-    if previous is None:
-        return True
-    first = next((t.i for t in span if not t.is_space), span.start)
-    return _starts_line(span.doc, first)

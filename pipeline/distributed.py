@@ -8,7 +8,7 @@ What ``run_dask`` does, and how it shares everything else with ``runner.run``:
 2. load the classifier here (its SHA-256 and scikit-learn version are
    checked once, by ``classify.load_model``) and scatter it to every worker;
 3. read the inputs here, as a stream, into the very chunks a local run makes
-   (``runner._pending_chunks``: same names, same resume filter, same
+   (``runner.open_run``: same names, same resume filter, same
    read-error and duplicate-id rows);
 4. each chunk is one task: a worker loads spaCy once (a per-process cache)
    and runs ``runner.process_articles``, the function a local run calls;
@@ -24,6 +24,7 @@ other, and write the same tables.
 
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import logging
 import os
@@ -48,11 +49,11 @@ from .runner import (
     RunError,
     RunSummary,
     Stages,
-    _check_options,
-    _manifest,
-    _open_run,
-    _progress_bar,
+    check_options,
+    open_run,
     process_articles,
+    progress_bar,
+    run_manifest,
 )
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ def worker_stages(model: Pipeline, options: ChunkOptions) -> Stages:
         if held is None or held[0] != options:
             stages = Stages(load_nlp(options.spacy_model), model,
                             [str(label) for label in model.classes_], options.review_threshold)
+            gc.freeze()  # as runner._init_worker: collections skip the models
             _STAGES[thread] = held = (options, stages)
         return held[1]
 
@@ -162,7 +164,7 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
         RunError: dask is not installed, the scheduler cannot be reached, or
             the workers run another version of the package.
     """
-    _check_options(fmt, 1 if workers is None else workers, limit)
+    check_options(fmt, 1 if workers is None else workers, limit)
     if scheduler is not None and workers is not None:
         raise RunError("The 'workers' option sizes the local Dask cluster; with a scheduler "
                        f"({scheduler}) the cluster's own workers are used. Got workers={workers} "
@@ -172,10 +174,10 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
     out = Path(out)
     model, card = load_model(model_path)  # fail fast, before the cluster starts
     labels = [str(label) for label in card["labels"]]
-    summary, pending, skipped = _open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
+    summary, pending, skipped = open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
                                           chunk_size=chunk_size)
     options = ChunkOptions(spacy_model, str(card.get("sha256")), review_threshold)
-    bar = _progress_bar(inputs, limit, progress)
+    bar = progress_bar(inputs, limit, progress)
     spacy_name, n_workers = spacy_model, 0
     first = next(pending, None)  # when nothing is left to do, no cluster is started
     if first is not None:
@@ -196,7 +198,7 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
     counts = save.finalize(out, labels, fmt)
     summary.errors = counts["errors"]
     summary.seconds = time.perf_counter() - started
-    manifest = _manifest(inputs, out, fmt, card, model_path, spacy_name, n_workers, limit,
+    manifest = run_manifest(inputs, out, fmt, card, model_path, spacy_name, n_workers, limit,
                          counts, summary)
     manifest["options"].update(engine="dask", scheduler=_address(scheduler))
     save.write_manifest(out, manifest)

@@ -115,36 +115,51 @@ def parse_texts(nlp: Language, texts: Iterable[str],
 def doc_sentences(doc: Doc, *, title: str = "") -> list[Sentence]:
     """The non-empty sentences of a parsed article, with entities, speakers,
     targets, rights topics and candidate triggers."""
-    spans = _merge_stray_punctuation(doc)
-    attributions = find_attributions(doc, spans, title=title)
+    text = doc.text  # spaCy rebuilds it on every access: once per article
+    spans = _merge_stray_punctuation(doc, text)
+    attributions = find_attributions(doc, spans, title=title, text=text)
     topics = rights_topics(doc, spans)
     cues = label_cues(doc, spans)
+    entities = _entities_by_sentence(doc, spans)
     sentences = []
     for index, span in enumerate(spans):
-        text = span.text.strip()
-        start = span.start_char + (len(span.text) - len(span.text.lstrip()))
-        entities = tuple(
-            {"text": ent.text, "label": ent.label_, "start": ent.start_char, "end": ent.end_char}
-            for ent in span.ents
-        )
+        raw = text[span.start_char:span.end_char]
+        stripped = raw.strip()
+        start = span.start_char + (len(raw) - len(raw.lstrip()))
         who = attributions[index]
-        sentences.append(Sentence(index, text, start, start + len(text), entities, who.speaker,
-                                  who.role, who.target, topics[index], cues[index]))
+        sentences.append(Sentence(index, stripped, start, start + len(stripped), entities[index],
+                                  who.speaker, who.role, who.target, topics[index], cues[index]))
     return sentences
 
 
-def _merge_stray_punctuation(doc: Doc) -> list[Span]:
+def _merge_stray_punctuation(doc: Doc, text: str) -> list[Span]:
     """Sentences with a lone closing quote or bracket glued back to the one before."""
     spans: list[Span] = []
     for span in doc.sents:
-        if not span.text.strip():
+        own = text[span.start_char:span.end_char]
+        if not own.strip():
             continue
-        if spans and not any(c.isalnum() for c in span.text) \
-                and "\n" not in doc.text[spans[-1].end_char:span.start_char]:
+        if spans and not any(c.isalnum() for c in own) \
+                and "\n" not in text[spans[-1].end_char:span.start_char]:
             spans[-1] = doc[spans[-1].start:span.end]
         else:
             spans.append(span)
     return spans
+
+
+def _entities_by_sentence(doc: Doc, spans: Sequence[Span]) -> list[tuple[dict, ...]]:
+    """Each sentence's entities. ``span.ents`` would rebuild ``doc.ents`` for
+    every sentence; this walks them once."""
+    found: list[list[dict]] = [[] for _ in spans]
+    position = 0
+    for ent in doc.ents:
+        while position < len(spans) and spans[position].end <= ent.start:
+            position += 1
+        if position < len(spans) and spans[position].start <= ent.start \
+                and ent.end <= spans[position].end:
+            found[position].append({"text": ent.text, "label": ent.label_,
+                                    "start": ent.start_char, "end": ent.end_char})
+    return [tuple(row) for row in found]
 
 
 def parse_articles(nlp: Language, texts: Sequence[str],

@@ -17,6 +17,7 @@ finishes the job. Bad input becomes rows of ``errors`` and never stops it.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -223,6 +224,11 @@ def _init_worker(spacy_model: str | None, model_path: str | None, review_thresho
     started, cpu_started = time.perf_counter(), time.process_time()
     _WORKER["stages"] = load_stages(spacy_model, model_path, review_threshold,
                                     model=_WORKER.get("model"))
+    # The models are millions of objects the cyclic garbage collector would
+    # re-scan on every full collection a chunk's allocations trigger; freezing
+    # them keeps collections to the chunk's own objects (measured: the parse
+    # stage's own work ran ~2x faster).
+    gc.freeze()
     _WORKER["load_seconds"] = time.perf_counter() - started
     _WORKER["load_cpu_seconds"] = time.process_time() - cpu_started
     meta = _WORKER["stages"].nlp.meta
@@ -279,7 +285,7 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     Returns:
         Counts and timings; the tables and ``manifest.json`` are in ``out``.
     """
-    _check_options(fmt, workers, limit)
+    check_options(fmt, workers, limit)
     started, cpu_started = time.perf_counter(), time.process_time()
     out = Path(out)
     model, card = load_model(model_path)  # fail fast, before any work; loaded once
@@ -288,9 +294,9 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     parent_load = time.perf_counter() - started
     summary_load_cpu = time.process_time() - cpu_started
     labels = [str(label) for label in card["labels"]]
-    summary, pending, skipped = _open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
+    summary, pending, skipped = open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
                                           chunk_size=chunk_size)
-    bar = _progress_bar(inputs, limit, progress)
+    bar = progress_bar(inputs, limit, progress)
     initargs = (spacy_model, str(model_path) if model_path else None, review_threshold, str(out),
                 os.getpid())
     worker_load = 0.0
@@ -310,12 +316,12 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     summary.errors = counts["errors"]
     summary.seconds = time.perf_counter() - started
     summary.cpu_seconds = time.process_time() - cpu_started
-    save.write_manifest(out, _manifest(inputs, out, fmt, card, model_path, spacy_model,
+    save.write_manifest(out, run_manifest(inputs, out, fmt, card, model_path, spacy_model,
                                        workers, limit, counts, summary))
     return summary
 
 
-def _open_run(inputs: Sequence[str | Path], out: Path, labels: Sequence[str], *,
+def open_run(inputs: Sequence[str | Path], out: Path, labels: Sequence[str], *,
               overwrite: bool, limit: int | None, chunk_size: int
               ) -> tuple[RunSummary, Iterator[tuple[str, list[Article]]], list[int]]:
     """Prepare ``out`` and stream the chunks still to do.
@@ -331,13 +337,14 @@ def _open_run(inputs: Sequence[str | Path], out: Path, labels: Sequence[str], *,
     return summary, pending, skipped
 
 
-def _progress_bar(inputs: Sequence[str | Path], limit: int | None, progress: bool) -> tqdm:
+def progress_bar(inputs: Sequence[str | Path], limit: int | None, progress: bool) -> tqdm:
     """Articles/s and ETA on a terminal; silent when ``progress`` is off."""
     return tqdm(total=_count_records(inputs, limit) if progress else None, unit=" articles",
                 disable=not progress, file=sys.stderr, dynamic_ncols=True)
 
 
-def _check_options(fmt: str, workers: int, limit: int | None) -> None:
+def check_options(fmt: str, workers: int, limit: int | None) -> None:
+    """Reject bad options before any output is touched (both engines)."""
     if fmt not in config.FORMATS:
         raise RunError(f"The 'format' option must be one of {', '.join(config.FORMATS)}. "
                        f"Got {fmt!r} instead.")
@@ -451,8 +458,11 @@ def _count_records(inputs: Sequence[str | Path], limit: int | None) -> int | Non
     return min(total, limit) if limit else total
 
 
-def _manifest(inputs, out: Path, fmt: str, card: dict, model_path, spacy_model, workers: int,
-              limit, counts: dict[str, int], summary: RunSummary) -> dict:
+def run_manifest(inputs: Sequence[str | Path], out: Path, fmt: str, card: dict,
+                 model_path: str | Path | None, spacy_model: str | None, workers: int,
+                 limit: int | None, counts: dict[str, int], summary: RunSummary) -> dict:
+    """The run's ``manifest.json``: what ran, on what, with which models, and
+    how long each stage took (local and Dask runs write the same keys)."""
     from .classify import library_versions
 
     nlp_name = spacy_model or _WORKER.get("spacy_name") or "auto"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -98,7 +99,7 @@ def label_cues(doc: Doc, sentences: Sequence[Span]) -> list[tuple[Cue, ...]]:
     for match_id, start, end in cue_matcher(doc):
         label, tier = doc.vocab.strings[match_id].split("|")
         _offer(best, sentences, label, (int(tier), start, -end, end))
-    for token in doc:
+    for token in _negation_candidates(doc):
         negation = _negation_span(token)
         if negation:
             _offer(best, sentences, "denial", (1, negation[0], -negation[1], negation[1]))
@@ -119,6 +120,15 @@ def _offer(best: list[dict], sentences: Sequence[Span], label: str,
     index = _sentence_of(sentences, rank[1])
     if index is not None and (label not in best[index] or rank < best[index][label]):
         best[index][label] = rank
+
+
+def _negation_candidates(doc: Doc) -> list[Token]:
+    """Tokens that may start a negation, found on the doc's arrays: making a
+    ``Token`` for every word of every article costs more than the matching."""
+    strings = doc.vocab.strings
+    dep, lower = doc.to_array(["DEP", "LOWER"]).T
+    wanted = np.isin(lower, [strings.add(word) for word in NEGATING_WORDS])
+    return [doc[int(i)] for i in np.flatnonzero((dep == strings.add(NEGATION_DEP)) | wanted)]
 
 
 def _negation_span(token: Token) -> tuple[int, int] | None:

@@ -42,6 +42,7 @@ from .sentence_views import (
     PRONOUNS,
     SUBJECT_DEPS,
     SentenceView,
+    is_verb,
     phrase,
     sentence_views,
     strip_possessive,
@@ -333,9 +334,9 @@ def _verb_subject(sentence: SentenceView) -> tuple[str, Token | None]:
 
 
 def _is_speech_act(token: Token) -> bool:
-    if token.lower_ in REPORTING_FORMS and token.pos_ in ("VERB", "AUX"):
+    if token.lower_ in REPORTING_FORMS and is_verb(token.tag_, token.dep_):
         return True
-    if token.lower_ in STATEMENT_VERBS and token.pos_ == "VERB":
+    if token.lower_ in STATEMENT_VERBS and is_verb(token.tag_, token.dep_):
         return any(c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS for c in token.children)
     return token.lower_ in PLEDGE_ADJECTIVES and any(
         c.dep_ in ("xcomp", "prep") for c in token.children)

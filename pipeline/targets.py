@@ -18,7 +18,9 @@ from .sentence_views import (
     PRONOUNS,
     SUBJECT_DEPS,
     SentenceView,
+    is_noun,
     is_pronoun,
+    is_verb,
     phrase,
     strip_possessive,
     verb_forms,
@@ -56,8 +58,8 @@ def find_target(sentence: SentenceView, verb: Token | None) -> str:
     ("cooperation with X"). Rejections inside relative clauses are someone
     else's ("a statement by X, which accused Y") and are skipped.
     """
-    acts = [t for t, pos, dep in zip(sentence.tokens, sentence.pos, sentence.deps)
-            if (pos in ("VERB", "AUX") or dep == "ROOT") and dep != "relcl"
+    acts = [t for t, tag, dep in zip(sentence.tokens, sentence.tags, sentence.deps)
+            if (is_verb(tag, dep) or dep == "ROOT") and dep != "relcl"
             and (dep != "acl" or _has_subject(t))]
     if verb is not None and verb in acts:
         acts.remove(verb)
@@ -146,7 +148,7 @@ def _accusation_in(subject: Token) -> Token | None:
     """An accusation noun heading the subject or named in it ("the practices
     described in the report"), not an owner ("the report's author")."""
     for token in subject.subtree:
-        if token.lower_ in ACCUSATION_NOUNS and token.pos_ in ("NOUN", "PROPN") \
+        if token.lower_ in ACCUSATION_NOUNS and is_noun(token) \
                 and token.dep_ != "poss":
             return token
     return None

@@ -226,15 +226,15 @@ def main() -> None:
         two = best(args.repeat, claims_run, "`claims run`, 2 workers", corpus, "--workers", "2")
         dask = dask_local_cluster(args.repeat, corpus)
         rows = [(bare, "1.00 (the floor)"),
-                (one, f"{bare.steady / one.steady:.2f} of bare spaCy "
-                      f"({bare.wall / one.wall:.2f} with loading; in CPU time "
-                      f"{bare.steady_cpu / one.steady_cpu:.2f}, {bare.cpu / one.cpu:.2f} "
-                      "with loading)"),
-                (two, f"{one.steady / two.steady:.2f}x one worker "
-                      f"({one.wall / two.wall:.2f}x with loading)")]
+                (one, (f"{bare.steady / one.steady:.2f} of bare spaCy "
+                       f"({bare.wall / one.wall:.2f} with loading; in CPU time "
+                       f"{bare.steady_cpu / one.steady_cpu:.2f}, {bare.cpu / one.cpu:.2f} "
+                       "with loading)")),
+                (two, (f"{one.steady / two.steady:.2f}x one worker "
+                       f"({one.wall / two.wall:.2f}x with loading)"))]
         if dask:
-            rows.append((dask, f"{one.steady / dask.steady:.2f}x one worker "
-                               f"({one.wall / dask.wall:.2f}x with loading)"))
+            rows.append((dask, (f"{one.steady / dask.steady:.2f}x one worker "
+                                f"({one.wall / dask.wall:.2f}x with loading)")))
         memory = []
         if args.scale:
             for size in (args.memory_articles, args.memory_articles * args.scale):

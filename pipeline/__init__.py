@@ -7,12 +7,12 @@ The stages, each usable on its own from Python::
 
 __version__ = "0.1.0"
 
-from .classify import load_model, predict_table  # noqa: E402
-from .clean import clean_html, clean_text  # noqa: E402
-from .explore import load_run  # noqa: E402
-from .parse import load_nlp  # noqa: E402
-from .runner import run  # noqa: E402
-from .save import read_table  # noqa: E402
+from .classify import load_model, predict_table
+from .clean import clean_html, clean_text
+from .explore import load_run
+from .parse import load_nlp
+from .runner import run
+from .save import read_table
 
 __all__ = ["__version__", "clean_html", "clean_text", "load_model", "load_nlp", "load_run",
            "predict_table", "read_table", "run"]

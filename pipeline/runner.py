@@ -160,7 +160,7 @@ def _clean_chunk(articles: Sequence[Article], errors: list[dict]
     for article in articles:
         try:
             cleaned.append((article, clean_article(article)))
-        except Exception as err:  # one page must never cost the chunk
+        except Exception as err:  # noqa: BLE001 (one page must never cost the chunk)
             errors.append(_error(article.source, "clean_failed", f"cleaning failed: {err!r}"))
     sites = [site_key(article.url, article.site, article.source)
              for article, _ in cleaned]

@@ -112,7 +112,7 @@ def verb_forms(words: str) -> frozenset[str]:
 
 
 def _inflections(verb: str) -> set[str]:
-    stem = verb[:-1] if verb.endswith("e") else verb
+    stem = verb.removesuffix("e")
     consonant_y = verb.endswith("y") and verb[-2] not in "aeiou"
     past = verb + "d" if verb.endswith("e") else (verb[:-1] + "ied" if consonant_y
                                                   else verb + "ed")

@@ -37,13 +37,12 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from . import config
+from .people import HONORIFICS, ROLE_NOUNS, TITLED_NAME, People, name_of, strip_titles
 from .sentence_views import (
-    NAME_ENTITY_LABELS,
     PRONOUNS,
     SUBJECT_DEPS,
     SentenceView,
     is_verb,
-    phrase,
     sentence_views,
     strip_possessive,
     verb_forms,
@@ -75,15 +74,6 @@ _SPEECH_WORDS = REPORTING_FORMS | STATEMENT_VERBS | PLEDGE_ADJECTIVES
 NOT_SOURCES = frozenset("law laws regulations regulation procedures procedure constitution "
                         "rules statistics data figures plan schedule reports".split())
 PERSON_PRONOUNS = frozenset("he she i".split())
-ROLE_NOUNS = frozenset(
-    "spokesperson spokesman spokeswoman minister ambassador official president premier envoy "
-    "delegate representative diplomat secretary chairman chairwoman commissioner rapporteur "
-    "director chief head author deputy leader coordinator adviser advisor pm fm".split())
-#: Role words that mean the same job ("the spokesman" is the spokesperson).
-ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson",
-                 "advisor": "adviser", "chairwoman": "chairman"}
-_TITLE_MODIFIERS = frozenset("foreign deputy vice prime general senior special chief".split())
-HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. h.e. he madam sir".split())
 #: Lower-case words that can stand alone as a headline's source ("...: ministry").
 SOURCE_NOUNS = ROLE_NOUNS | frozenset(
     "ministry government office council committee commission embassy agency union group "
@@ -106,14 +96,6 @@ _SPEECH_TITLE = re.compile(
     r"|['’]s (?:regular |daily )?(?:press conference|press briefing|briefing|remarks)\b",
     re.IGNORECASE)
 _BY_BEFORE = re.compile(r"\b(by|with|from)\b[^,:;]*$", re.IGNORECASE)
-_ROLE_TITLES = ("Spokesperson|Spokesman|Spokeswoman|Minister|Ambassador|President|Premier|"
-                "Secretary|Director|Director-General|Deputy|Envoy|Commissioner|Rapporteur|"
-                "Chairman|Chairwoman|Representative|Coordinator|Adviser|Advisor")
-_TITLED_NAME = re.compile(
-    r"(?P<role>(?:[A-Z][\w’'-]*[ \t]+)*?(?:" + _ROLE_TITLES + r"))[ \t]+"
-    r"(?P<name>[A-Z][a-z]+(?:-[A-Za-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Za-z]+)?){1,4})\b"
-    r"(?P<of>[ \t]+of[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
-    r"(?:[ \t]+(?:of[ \t]+|and[ \t]+)?[A-Z][\w’'-]*)*)?")
 _INTERVIEW_TITLE = re.compile(r"\binterview\b", re.IGNORECASE)
 
 
@@ -142,7 +124,7 @@ def find_attributions(doc: Doc, sentences: Sequence[Span], *, title: str = "",
         return []
     text = doc.text if text is None else text
     views = sentence_views(doc, sentences, text)
-    people = _People(doc, text)
+    people = People(doc, text)
     has_title = bool(title) and views[0].text.strip() == title.strip()
     page, answerer = _page_speakers(views[0], people) if has_title else ("", "")
     turns = _turn_speakers(views, answerer, people)
@@ -155,60 +137,10 @@ def find_attributions(doc: Doc, sentences: Sequence[Span], *, title: str = "",
     return attributions
 
 
-class _People:
-    """The persons an article names: full names by every part, and their roles."""
-
-    def __init__(self, doc: Doc, text: str) -> None:
-        self.names: dict[str, str] = {}
-        self.roles: dict[str, str] = {}
-        self.order: list[str] = []
-        for ent in doc.ents:
-            if ent.label_ == "PERSON":
-                self._remember(_strip_titles(strip_possessive(ent.text)), _role_of(ent))
-        # Names the entity recognizer misses ("Spokesperson Dao Thi Minh Nguyet of ...").
-        for match in _TITLED_NAME.finditer(text):
-            role = " ".join((match.group("role") + (match.group("of") or "")).split())
-            self._remember(_strip_titles(match.group("name")), role)
-
-    def _remember(self, full: str, role: str) -> None:
-        if len(full.split()) < 2 or any(full in known for known in self.order):
-            return
-        for token in full.split():
-            self.names.setdefault(token, full)
-        self.order.append(full)
-        self.roles[full] = role
-
-    def full_name(self, name: str) -> str:
-        name = _strip_titles(strip_possessive(name))
-        if name in self.roles:
-            return name
-        for known in self.order:  # an entity that ran on: "Nguyet of the Ministry"
-            if name.startswith(known + " ") or name.endswith(" " + known):
-                return known
-        last = name.split()[-1] if name else ""
-        return self.names.get(name, self.names.get(last, name)) if len(name.split()) <= 2 \
-            and any(w in self.names for w in name.split()) else name
-
-    def holder_of(self, role_word: str, prefer: str = "") -> str:
-        """The person whose role is ``role_word`` ("spokesperson"), the current one first."""
-        word = ROLE_SYNONYMS.get(role_word, role_word)
-        def holds(person: str) -> bool:
-            role = self.roles.get(person, "").lower()
-            words = [ROLE_SYNONYMS.get(w, w) for w in re.findall(r"[\w-]+", role)]
-            return word in words
-        if prefer and holds(prefer):
-            return prefer
-        return next((person for person in self.order if holds(person)), "")
-
-    def is_person(self, speaker: str) -> bool:
-        words = speaker.lower().split()
-        return speaker in self.roles or (bool(words) and words[-1] in ROLE_NOUNS)
-
-
 class _Reader:
     """Reads an article's sentences in order, keeping the current speaker."""
 
-    def __init__(self, people: _People) -> None:
+    def __init__(self, people: People) -> None:
         self.people = people
         self.current = ""
         self.person = ""
@@ -306,7 +238,7 @@ def _according_to(sentence: SentenceView) -> str:
         if word == "according" and following_word == "to":
             objects = [c for c in following.children if c.dep_ == "pobj"]
             if objects and objects[0].lower_ not in NOT_SOURCES:
-                return _name_of(objects[0])
+                return name_of(objects[0])
     return ""
 
 
@@ -319,7 +251,7 @@ def _verb_subject(sentence: SentenceView) -> tuple[str, Token | None]:
                               t.head.dep_ != "ROOT", t.i))
     for verb in verbs:
         if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ == "amod":
-            return _name_of(verb.head), verb
+            return name_of(verb.head), verb
         head = verb.head if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ != "ROOT" else verb
         agents = [g for c in head.children if c.dep_ == "agent" for g in c.children
                   if g.dep_ == "pobj"]
@@ -329,7 +261,7 @@ def _verb_subject(sentence: SentenceView) -> tuple[str, Token | None]:
         if sentence.headline and head.tag_ in ("VBN", "VBD") and not agents:
             continue  # headlines speak in the present: "Appeal rejected" is a passive
         if subjects and subjects[0].lower_ not in _NOT_SPEAKERS:
-            return _name_of(subjects[0]), verb
+            return name_of(subjects[0]), verb
     return "", None
 
 
@@ -342,96 +274,13 @@ def _is_speech_act(token: Token) -> bool:
         c.dep_ in ("xcomp", "prep") for c in token.children)
 
 
-def _name_of(head: Token) -> str:
-    """A readable name for a subject: the entity it belongs to, else its noun phrase."""
-    subtree = list(head.subtree)
-    entity = _entity_of(head)
-    if entity is not None and entity.label_ in NAME_ENTITY_LABELS:
-        return entity.text
-    for child in head.children:  # "the group's director, Leila Marsh"
-        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
-            return _entity_of(child).text
-    words = [t for t in subtree if t.i <= head.i and t.dep_ in
-             ("det", "compound", "amod", "poss", "case", "flat", "nmod", "nummod", "predet")
-             or t.i == head.i]
-    for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ in ("of", "for", "from"):
-            words.extend(child.subtree)
-    return " ".join(t.text for t in words).replace(" 's", "'s").replace(" ’s", "’s")
-
-
-def _entity_of(token: Token) -> Span | None:
-    """The entity a token belongs to, from its IOB tags (no scan of ``doc.ents``)."""
-    if not token.ent_type_:
-        return None
-    doc, start, end = token.doc, token.i, token.i + 1
-    while start > 0 and doc[start].ent_iob_ == "I":
-        start -= 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
-    return Span(doc, start, end, label=token.ent_type_)
-
-
-def _strip_titles(name: str) -> str:
-    """'Spokesperson Le Thi Thu Hang' -> 'Le Thi Thu Hang'; 'Mr. Anh' -> 'Anh'."""
-    words = name.split()
-    def is_title(position: int) -> bool:
-        word = words[position].lower()
-        return word in ROLE_NOUNS | HONORIFICS or (
-            word in _TITLE_MODIFIERS and position + 1 < len(words) and is_title(position + 1))
-    while len(words) > 1 and is_title(0) and not all(map(is_title, range(1, len(words)))):
-        words = words[1:]
-    return " ".join(words)
-
-
-def _role_of(ent: Span) -> str:
-    """The job title around a person's mention: 'Spokesperson Hang of the Ministry
-    of Foreign Affairs', 'Irena Kostova, Director-General of ...', 'its director, Marsh'."""
-    root = ent.root
-    words = [t.text for t in _title_before(ent)] + [w for w in ent.text.split()[:-1]
-                                                    if w.lower() in ROLE_NOUNS][:1]
-    role = " ".join(words).replace(" 's", "'s").replace(" ’s", "’s")
-    for child in root.rights:
-        if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in ("of", "from")):
-            tail = phrase(child)
-            role = f"{role}, {tail}" if child.dep_ == "appos" and role else f"{role} {tail}"
-            break
-    if not role.strip() and root.dep_ == "appos":
-        role = phrase(root.head, stop=ent.start)
-    return role.strip(" ,")
-
-
-def _title_before(ent: Span) -> list[Token]:
-    """The title written just before a name: the run of capitalised words (with
-    'of', 'for', 'the', "'s") that holds a role word ('Vice Minister of Public
-    Security', "Vietnam's Foreign Ministry spokesperson")."""
-    run: list[Token] = []
-    index = ent.start - 1
-    while index >= ent.sent.start:
-        token = ent.doc[index]
-        if token.is_title or token.is_upper or token.lower_ in ROLE_NOUNS \
-                or token.lower_ in ("of", "for", "the", "'s", "’s", "and"):
-            run.insert(0, token)
-            index -= 1
-        else:
-            break
-    while run and (run[0].lower_ in ("of", "for", "the", "and", "'s", "’s")
-                   or run[0].lower_ in HONORIFICS):
-        run.pop(0)
-    while run and run[-1].lower_ in HONORIFICS:
-        run.pop()
-    if not any(t.lower_ in ROLE_NOUNS for t in run):
-        return []
-    return run
-
-
-def _page_speakers(title: SentenceView, people: _People) -> tuple[str, str]:
+def _page_speakers(title: SentenceView, people: People) -> tuple[str, str]:
     """(speaker of the whole page, answerer of "A:" turns) from a title such as
     "Spokesperson Zhou Lihua's Regular Press Conference" or "Interview with ..."."""
     text = title.text
     names = [(ent.start_char - title.span.start_char, ent.text) for ent in title.span.ents
              if ent.label_ == "PERSON"]
-    names += [(m.start("name"), m.group("name")) for m in _TITLED_NAME.finditer(text)]
+    names += [(m.start("name"), m.group("name")) for m in TITLED_NAME.finditer(text)]
     persons = [people.full_name(strip_possessive(name)) for start, name in sorted(names)
                if _BY_BEFORE.search(text[:start]) or strip_possessive(name) != name
                or text[start + len(name):start + len(name) + 2] in ("'s", "’s")]
@@ -445,7 +294,7 @@ def _page_speakers(title: SentenceView, people: _People) -> tuple[str, str]:
 
 
 def _turn_speakers(sentences: Sequence[SentenceView], answerer: str,
-                   people: _People) -> list[str | None]:
+                   people: People) -> list[str | None]:
     """The speaker of each sentence's transcript turn, None outside any turn.
 
     A page is a transcript only with two turns or more; a headline ("FM Wang
@@ -464,7 +313,7 @@ def _turn_speakers(sentences: Sequence[SentenceView], answerer: str,
     return turns if markers >= config.MIN_TRANSCRIPT_TURNS else [None] * len(sentences)
 
 
-def _turn_owner(label: str, answerer: str, people: _People) -> str | None:
+def _turn_owner(label: str, answerer: str, people: People) -> str | None:
     lowered = label.lower()
     if lowered in _QUESTION_TURNS:
         return config.QUESTIONER_SPEAKER
@@ -473,7 +322,7 @@ def _turn_owner(label: str, answerer: str, people: _People) -> str | None:
     words = lowered.split()
     if words[-1] in _ASKERS:
         return label
-    name = _strip_titles(label)
+    name = strip_titles(label)
     if name in people.names or name in people.roles or (words[0] in ROLE_NOUNS | HONORIFICS
                                                         and len(words) > 1):
         return people.full_name(name)

@@ -12,14 +12,18 @@ The cascade, for one page:
    HTML block elements);
 2. give each line a local reason to drop it, if any (widgets, markup,
    captions, copyright, bylines, bare dates, breadcrumbs, another language);
-3. find the article (plain text): the stretch of paragraphs just below the
-   headline's repeat, or the page's biggest, ended by a "Related news"
-   heading, a comment block, a footer, a teaser list or a long run of
-   non-paragraph lines, and continued past inline "Related" boxes. For HTML
-   trafilatura has found it; lines it dropped inside the article are put
-   back (small gaps, or lines the plain-text cascade keeps);
+3. find the article (``article_span.py``; plain text): the stretch of paragraphs
+   just below the headline's repeat, or the page's biggest, ended by a
+   "Related news" heading, a comment block, a footer, a teaser list or a long
+   run of non-paragraph lines, continued past inline "Related" boxes, and
+   with a short list that closes it (before a share row or a footer). For
+   HTML trafilatura has found it; lines it dropped inside the article are put
+   back (small gaps, a closing list, or lines the plain-text cascade keeps);
 4. pick the title, drop what lies outside the article and repeats;
 5. strip source tags and datelines glued to the first paragraph.
+
+This module holds the line rules (step 2) and the two entry points;
+``article_span.py`` the steps that judge a line by its place on the page.
 
 Across pages, ``furniture.clean_sites`` learns lines a site repeats on many
 pages (menus, footers) and drops them, sparing recurring body lines.
@@ -28,63 +32,44 @@ pages (menus, footers) and drops them, sparing recurring body lines.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable
+from functools import lru_cache
 
 import trafilatura
 
-from .lines import fill_gaps, html_blocks, normalise_line, split_lines
+from .article_span import (
+    DATE_PATTERN,
+    END_PUNCT,
+    MONTHS,
+    CleanedArticle,
+    Line,
+    assemble,
+    find_article,
+    find_date,
+    is_body_like,
+    strip_source_tag,
+)
+from .lines import LINE_CACHE_SIZE, fill_gaps, html_blocks, is_recoverable, split_lines
 
-#: A body paragraph has at least this many words...
-BODY_MIN_WORDS = 8
-#: ...unless it is a transcript turn ("Q: ...?"), which can be short.
-TURN_MIN_WORDS = 3
-#: A kept line inside the article with at most this many words and no end
-#: punctuation is dropped as a fragment. 0 turns the rule off: once the
-#: article's span is found, its short lines are subheadings and list items
-#: (on the news dev pages the rule cost 18% of body lines for 1% less furniture).
-FRAGMENT_MAX_WORDS = 0
-#: The article ends at a run of this many lines with no paragraph among them.
-ARTICLE_GAP_LINES = 5
-#: ...where a short line that no rule calls furniture (a list item, a
-#: subheading, or a teaser title) counts for this much of a line.
-SHORT_LINE_GAP_WEIGHT = 0.34
-#: A stretch of text resuming at most this many lines after the article (past
-#: an inline "Related" box) continues it when it has at least this many
-#: paragraphs making up at least this share of its lines.
-MERGE_GAP_LINES = 12
-MERGE_MIN_PARAGRAPHS = 3
-RUNNING_TEXT_SHARE = 0.6
-#: A headline repeat starts the article only when a stretch of this many words
-#: of text begins at most ANCHOR_MAX_DISTANCE lines below it.
-ANCHOR_MIN_WORDS = 100
-ANCHOR_MAX_DISTANCE = 30
-#: The page title is looked for in this many first lines (where scrapers put <title>).
-TITLE_TOP_LINES = 3
+__all__ = ["LINE_RULES", "CleanedArticle", "Line", "assemble", "clean_html", "clean_text",
+           "find_date", "is_body_like", "is_other_language", "line_reason", "strip_source_tag"]
+
 #: A "More on ..." line longer than this that ends a sentence is prose, not a heading.
 BLOCK_HEADING_MAX_WORDS = 6
-#: A line cut off with "…" shorter than this is a teaser, not a paragraph.
-TEASER_MAX_WORDS = 40
-#: This many paragraphs in a row, each set apart by two or more other lines,
-#: are a teaser list (title, author, date, summary), not the article.
-TEASER_RUN = 3
-#: A title has this many words at least and at most.
-TITLE_MIN_WORDS = 4
-TITLE_MAX_WORDS = 30
 #: Below this share of English function words (and with foreign signs) a line
 #: is another language. English prose runs at 0.3-0.5; headlines near 0.15.
 ENGLISH_FUNCTION_SHARE = 0.1
+#: A dateline has at most this many words besides the date (a source name).
+DATELINE_MAX_WORDS = 4
 #: Share of non-ASCII letters above which a line is not English.
 NON_ASCII_SHARE = 0.2
 
-_END_PUNCT = re.compile(r"[.!?:…][\"'”’)\]]*$|[\"”’]$")
-_TRUNCATED = re.compile(r"(?:…|\.\.\.)\s*$")
-_TURN = re.compile(r"^(?:Q|A|Question|Answer)\s*[:：]", re.IGNORECASE)
 _WIDGET = re.compile(
     r"^(?:log ?in|sign ?in|sign up(?: here)?|register|subscribe|share|share this|reactions?|print|email|"
     r"comments?|comment \(\d+\)|\d+ comments?|leave a comment|no data|no videos available|"
-    r"source|advertisement|back to top|follow us.*|search|menu|home|close|read more|"
+    r"source|advert(?:isement)?|back to (?:top|gallery)|follow us.*|search|menu|home|close|"
+    r"read more|"
+    r"caption|report|(?:(?:image|photo|picture|slide)s? )?\d+(?: ?- ?\d+)? (?:of|/) \d+|"
     r"listen|font size.*|like|tweet|whatsapp|facebook|twitter|telegram|copy link|"
     r"skip to (?:main )?content|toggle navigation|rss|newsletter)\s*:?\s*$",
     re.IGNORECASE,
@@ -97,21 +82,21 @@ _WIDGET_WORDS = frozenset(
 )
 _WIDGET_PREFIX = re.compile(
     r"^(?:share(?: this(?: article| story)?)?(?: to| on)?|follow us(?: on)?|compartir|"
-    r"read more|also read|see also|read also|baca juga|lea también|lire aussi|related|"
+    r"read more|also read|see also|read also|baca juga|lea también|lire aussi|related(?: \w+)?|"
     r"tags?|topics?|keywords?|comments?(?: \(\d+\))?|reactions?)\s*:|"
-    r"^click to (?:share|print|email|tweet)\b|^(?:show more|close extra) sharing options$",
+    r"^click to (?:share|print|email|tweet)\b|^(?:show more|close extra) sharing options$|"
+    r"^share (?:on|to|by|via|with) [\w+ ]{1,25}$|"
+    r"^share this (?:entry|story|post|page|article)\b.{0,20}$|"
+    r"^(?:suggest|send|email|recommend)(?: this)? to a friend$|"
+    r"^follow [\w .'-]{1,40} on (?:facebook|twitter|instagram|youtube|linkedin|tiktok)\b[^.]*\.?$|"
+    r"^[^.]{0,60}\b(?:requires?|enable|needs?) javascript\b|"
+    r"^javascript is (?:disabled|required|off)\b",
     re.IGNORECASE,
 )
 _MARKUP = re.compile(
     r"^[.#][\w-]+(?:[ .#][\w-]+)*$|\.tpl\b|^\??xml version=|<\/?(?:div|span|a|img|p|i|b|em|video|source|script|iframe|ul|li|br|figure)\b[^>]*>|"
     r"^\[if [^\]]*\]|^(?:end |begin )?(?:item|zone|fixed|text)(?: (?:begin|end) item)*$|"
-    r"\bhmb:\w+|^[\w-]+/[\w/.-]+$",
-    re.IGNORECASE,
-)
-_COMMENTS_HEADING = re.compile(
-    r"^(?:\[\s*)?(?:\d+\s+)?(?:comments?|responses?|replies|discussion|join the (?:discussion|conversation)|"
-    r"leave a (?:comment|reply)|post a comment|add a comment|read all comments|show comments|"
-    r"view comments|conversation)\b[^.!?]{0,120}$|^permalink\b.*\bcomments\b",
+    r"\bhmb:\w+|^/?[\w-]+/[\w/.-]+$|^#[\w-]+#+$|^(?:end|begin|start|close)(?: of)? [.#][\w-]+$",
     re.IGNORECASE,
 )
 _META_PREFIX = re.compile(r"^(?:updated|published|last updated|posted|modified|source|"
@@ -119,8 +104,9 @@ _META_PREFIX = re.compile(r"^(?:updated|published|last updated|posted|modified|s
 _RELATIVE_TIME = re.compile(
     r"\b\d+ ?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|[smhd]) ago\b", re.IGNORECASE)
 _BLOCK_HEADING = re.compile(
-    r"^(?:(?:top|most read|most popular|latest|trending) stories(?: in [\w .'-]{1,30})?|"
-    r"related(?: news| stories| articles| posts)?|trending(?: now)?|most (?:viewed|read|popular)|"
+    r"^(?:(?:top|most read|most popular|latest|trending) (?:stories|news)(?: in [\w .'-]{1,30})?|"
+    r"related(?: news| stories| articles| posts| topics| content| coverage| links| reading)?|"
+    r"trending(?: now)?|most (?:viewed|read|popular)|"
     r"same (?:tag|category|author|topic)|see also|you may also like|you might also like|"
     r"more (?:from|on|in|stories|news).*|latest(?: news)?|recommended(?: for you)?|"
     r"read (?:also|next)|popular|editor'?s? picks?|tags?|topics?|keywords?|"
@@ -137,36 +123,34 @@ _CAPTION = re.compile(
     r"(?:\((?:[A-Z][\w.'’ -]*/)+[\w.'’ -]+\)$)",
     re.IGNORECASE,
 )
-#: A photo credit alone: "Jane Roe/Site", "Jane Roe, ASSOCIATED PRESS".
-_CREDIT = re.compile(r"^[A-Z][\w.'’ -]{1,40}(?:/|, )[A-Z][\w.&'’ -]{1,40}$")
-#: A page footer's copyright line (not an image credit): ends the article.
-_FOOTER_COPYRIGHT = re.compile(r"©|all rights reserved|\bcopyright\s*(?:©\s*)?\d{4}",
-                               re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved", re.IGNORECASE)
 _BYLINE = re.compile(
     r"^(?:by|written by|reporter|reported by|editor|edited by|author)\s*:?\s+"
     r"[\w.'’ -]{2,60}$|^[\w.'’ -]{2,40}\s*[|/-]\s*(?:reporter|correspondent|editor)$",
     re.IGNORECASE,
 )
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-_DATE = re.compile(
-    r"(?P<iso>(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d))|(?P<dmy>(?<!\d)\d{1,2}/\d{1,2}/\d{4}(?!\d))|"
-    rf"(?P<mdy>\b(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}}\b)|(?P<dmony>\b\d{{1,2}} (?:{_MONTHS})\.?,? \d{{4}}\b)|"
-    rf"(?P<dotted>(?<!\d)\d{{1,2}}\.\d{{1,2}}\.\d{{4}}(?!\d))|"
-    rf"(?P<monslash>\b(?:{_MONTHS}) \d{{1,2}}/\d{{4}}\b)",
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?\b|\b(?:GMT|UTC|ICT)[+-]?\d*\b",
+                   re.IGNORECASE)
+#: Every DATE_PATTERN and _TIME shape has a digit or a zone name: a cheap pre-check.
+_DATE_HINT = re.compile(r"\d|GMT|UTC|ICT", re.IGNORECASE)
+_DATE_WORDS = frozenset((*MONTHS.split("|"), "gmt", "utc", "ict", "am", "pm", "a", "p", "m"))
+#: The anchored shapes of _MARKUP, and words one of which every _CAPTION shape has.
+_MARKUP_START = re.compile(
+    r"[.#][\w-]+(?:[ .#][\w-]+)*$|\??xml version=|\[if [^\]]*\]|"
+    r"(?:end |begin )?(?:item|zone|fixed|text)(?: (?:begin|end) item)*$|/?[\w-]+/[\w/.-]+$|"
+    r"#[\w-]+#+$|(?:end|begin|start|close)(?: of)? [.#][\w-]+$",
     re.IGNORECASE,
 )
-_TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?\b|\b(?:GMT|UTC|ICT)[+-]?\d*\b", re.I)
+#: A credit alone ("Jane Roe/Wire", "(Harbour Co.)"), and the positions a caption
+#: names people by.
+_PHOTO_CREDIT = re.compile(
+    r"[A-Z][\w.'’ -]{1,40}/[A-Z][\w.&'’ -]{1,40}$|\([A-Z][\w.&'’ -]{1,40}\)$")
+_POSITIONS = re.compile(r", (?:left|right|center|centre|second from (?:left|right)),|"
+                        r"\((?:left|right|center|centre|l to r|from left)\)|^from left,")
+_CAPTION_WORDS = ("photo", "image", "picture", "credit", "illustration", "licensing")
+_NON_LETTER_ASCII = re.compile(r"[^A-Za-z]+")
 _BREADCRUMB = re.compile(r"\s(?:>|»|›)\s")
 _SEPARATORS = re.compile(r"\s+[|/·•]\s+")
-_SOURCE_TAG = re.compile(r"^(?P<tag>[A-Z][\w-]*(?:\.[a-z]{2,}){1,2}\.?)\s+(?=[A-Z\"“])")
-_WIRE_DATELINE = re.compile(
-    r"^(?P<tag>[A-Z][A-Z .'-]{2,30}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([A-Za-z .]+\))?\s*"
-    r"[-–—]{1,2}\s+)(?=[A-Z\"“])"
-)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an of to in and or for on at by with from as is are was were be been has have had "
@@ -182,45 +166,17 @@ _FOREIGN_FUNCTION_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of the page and what the cleaner decided about it."""
-
-    index: int
-    text: str
-    kept: bool
-    reason: str
-
-
-@dataclass(frozen=True)
-class CleanedArticle:
-    """Title and body of one page, plus every decision made on the way."""
-
-    title: str
-    paragraphs: tuple[str, ...]
-    lines: tuple[Line, ...] = ()
-    date: str = ""
-    site: str = ""
-    dropped_counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def text(self) -> str:
-        """The cleaned text: title on the first line, then a paragraph a line.
-
-        Sentence offsets in the output tables point into this string.
-        """
-        return "\n".join(part for part in (self.title, *self.paragraphs) if part)
-
-
 LineRule = tuple[str, Callable[[str], bool]]
 
 
 def _is_widget(line: str) -> bool:
     """A log-in bar, share row or widget label, alone or with a short tail."""
-    words = [w.lower() for w in _WORD.findall(line)]
-    if words and all(w in _WIDGET_WORDS for w in words):
+    words = _WORD.finditer(line)
+    first = next(words, None)
+    if first and first.group().lower() in _WIDGET_WORDS \
+            and all(w.group().lower() in _WIDGET_WORDS for w in words):
         return True
-    if _WIDGET_PREFIX.match(line) and len(words) <= 25:
+    if _WIDGET_PREFIX.match(line) and len(_WORD.findall(line)) <= 25:
         return True
     return bool(_WIDGET.match(line))
 
@@ -237,7 +193,7 @@ def _is_navigation(line: str) -> bool:
     function word and no punctuation ("News Politics Economy World")."""
     parts = _SEPARATORS.split(line)
     if len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts) \
-            and not _END_PUNCT.search(line):
+            and not END_PUNCT.search(line):
         return True
     words = line.split()
     return (len(words) >= 5 and all(w[:1].isupper() for w in words)
@@ -251,16 +207,35 @@ def _is_metadata(line: str) -> bool:
         return True
     if not _META_PREFIX.match(line):
         return False
-    return len(line.split()) <= 14 and not _END_PUNCT.search(line.rstrip(".") + "x")
+    if len(line.split()) <= 14:
+        return not END_PUNCT.search(line.rstrip(".") + "x")
+    # A longer one is a byline, a date and more, each between bars.
+    parts = _SEPARATORS.split(line)
+    return len(parts) >= 3 and all(len(part.split()) <= 8 for part in parts) \
+        and any(DATE_PATTERN.search(part) for part in parts)
 
 
 def _is_markup(line: str) -> bool:
     """Template paths, CSS selectors and tag soup a scraper saved as text."""
+    if line.isascii() and not _MARKUP_START.match(line):
+        low = line.lower()  # the unanchored shapes all carry one of these
+        if "<" not in line and ".tpl" not in low and "hmb:" not in low:
+            return False
     return bool(_MARKUP.search(line))
 
 
 def _is_caption(line: str) -> bool:
-    return len(line) < 400 and bool(_CAPTION.search(line))
+    """A photo caption or credit: "Photo: ...", "Jane Roe/Wire", "X, left, and Y"."""
+    if len(line) >= 400:
+        return False
+    if _PHOTO_CREDIT.match(line) or _POSITIONS.search(line):
+        return True
+    if line.isascii():
+        low = line.lower()  # every caption shape names itself or ends "(Name/Agency)"
+        if not any(word in low for word in _CAPTION_WORDS) \
+                and not (line.endswith(")") and "/" in line):
+            return False
+    return bool(_CAPTION.search(line))
 
 
 def _is_copyright(line: str) -> bool:
@@ -273,12 +248,21 @@ def _is_byline(line: str) -> bool:
 
 def _is_dateline(line: str) -> bool:
     """A line that is only a date, a time, or a source name glued to a date."""
-    rest = _TIME.sub(" ", _DATE.sub(" ", line))
-    return rest != line and len(_WORD.findall(rest)) <= 4 and not _END_PUNCT.search(rest.strip())
+    if not _DATE_HINT.search(line):
+        return False  # every date and time shape has a digit or a zone name
+    if line.isascii():
+        # Dates and times take whole words (months, zones, am/pm) with them: a
+        # line with too many other words cannot be a dateline.
+        words = _WORD.findall(line)
+        if len(words) - sum(w.lower() in _DATE_WORDS for w in words) > DATELINE_MAX_WORDS:
+            return False
+    rest = _TIME.sub(" ", DATE_PATTERN.sub(" ", line))
+    return (rest != line and len(_WORD.findall(rest)) <= DATELINE_MAX_WORDS
+            and not END_PUNCT.search(rest.strip()))
 
 
 def _is_breadcrumb(line: str) -> bool:
-    return len(_BREADCRUMB.findall(line)) >= 1 and not _END_PUNCT.search(line) and len(line) < 200
+    return len(_BREADCRUMB.findall(line)) >= 1 and not END_PUNCT.search(line) and len(line) < 200
 
 
 def _is_punctuation(line: str) -> bool:
@@ -290,18 +274,25 @@ def is_other_language(line: str) -> bool:
     function words beside foreign ones. Names with diacritics inside an English
     sentence stay English because the sentence's function words outweigh them.
     """
-    letters = [c for c in line if c.isalpha()]
-    if len(letters) < 3:
-        return False
-    non_ascii = sum(not c.isascii() for c in letters) / len(letters)
-    words = [w.lower() for w in _WORD.findall(line)]
+    found = _WORD.findall(line)
+    words = [w.lower() for w in found]
     english = sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / max(len(words), 1)
+    if english >= 0.25:
+        return False  # enough English whatever the letters (checked first: it is cheap)
+    if line.isascii():
+        letters, non_ascii = len(_NON_LETTER_ASCII.sub("", line)), 0.0
+    else:
+        alpha = [c for c in line if c.isalpha()]
+        letters = len(alpha)
+        non_ascii = sum(not c.isascii() for c in alpha) / max(letters, 1)
+    if letters < 3:
+        return False
     foreign = sum(w in _FOREIGN_FUNCTION_WORDS for w in words)
-    if non_ascii > NON_ASCII_SHARE and english < 0.25:
+    if non_ascii > NON_ASCII_SHARE:
         return True
     # One foreign function word is enough only in a sentence-case line with
     # no English one (Title Case lines are names and product listings).
-    sentence_case = sum(w[:1].isupper() for w in _WORD.findall(line)) * 2 < len(words)
+    sentence_case = sum(w[:1].isupper() for w in found) * 2 < len(words)
     enough_foreign = foreign >= 2 or (foreign and english == 0 and len(words) >= 6
                                       and sentence_case)
     return english < ENGLISH_FUNCTION_SHARE and (enough_foreign or non_ascii > 0.05)
@@ -324,22 +315,17 @@ LINE_RULES: tuple[LineRule, ...] = (
 )
 
 
+@lru_cache(maxsize=LINE_CACHE_SIZE)
 def line_reason(line: str) -> str | None:
-    """The reason a line is furniture on its own, or None if no rule fires."""
+    """The reason a line is furniture on its own, or None if no rule fires.
+
+    Cached: a site's menus and footers recur on every page, and an HTML page
+    passes its lines through the rules twice (see ``clean_html``).
+    """
     for reason, rule in LINE_RULES:
         if rule(line):
             return reason
     return None
-
-
-def is_body_like(line: str) -> bool:
-    """Whether a line reads like a paragraph of running text."""
-    words = len(line.split())
-    if _TURN.match(line):
-        return words >= TURN_MIN_WORDS
-    if _TRUNCATED.search(line) and words < TEASER_MAX_WORDS:
-        return False  # a teaser cut off with "…"
-    return words >= BODY_MIN_WORDS and bool(_END_PUNCT.search(line)) or words >= 25
 
 
 def clean_text(text: str, *, title: str = "") -> CleanedArticle:
@@ -393,264 +379,6 @@ def _clean_lines(lines: list[str], *, title: str, extracted: bool = False,
     extractor already chose as the article, so only local rules apply)."""
     reasons = [line_reason(line) for line in lines]
     for i in recovered:
-        if reasons[i] is None and not _is_recoverable(lines[i]):
+        if reasons[i] is None and not is_recoverable(lines[i]):
             reasons[i] = "not_in_article"
-    if extracted:
-        start, end, holes = 0, _article_end(reasons, 0), frozenset()
-    else:
-        start, end, holes = _article_span(lines, reasons)
-    title_index = _find_title(lines, reasons, start, title)
-    if title_index == start:
-        # A headline ending in a quote reads as a paragraph; the article's
-        # text starts at the next real paragraph (a byline may sit between).
-        start = start + 1 if extracted else next(
-            (i for i in range(start + 1, end) if reasons[i] is None and is_body_like(lines[i])),
-            start + 1)
-    decisions = _decide(lines, reasons, start, end, title_index, title, extracted=extracted,
-                        holes=holes)
-    date = find_date([line.text for line in decisions if not line.kept and line.index < end])
-    return assemble(decisions, title or (lines[title_index] if title_index is not None else ""),
-                     date=date)
-
-
-#: A recovered line needs this many words: shorter ones are mostly credits and buttons.
-RECOVER_MIN_WORDS = 4
-
-
-def _is_recoverable(line: str) -> bool:
-    """A recovered line must look like text, not a credit or a button."""
-    return len(line.split()) >= RECOVER_MIN_WORDS and not _CREDIT.search(line)
-
-
-def _article_span(lines: Sequence[str], reasons: Sequence[str | None]
-                  ) -> tuple[int, int, frozenset[int]]:
-    """The article's first line, the first line after it, and the lines of
-    inline blocks inside it ("Related" boxes between paragraphs).
-
-    Paragraphs are grouped into stretches that no run of
-    ``ARTICLE_GAP_LINES`` non-paragraph lines, "Related news"-style heading
-    or comment block interrupts. The article is the first stretch of at least
-    ``ANCHOR_MIN_WORDS`` words just below a headline (a line repeating the
-    page's title at the top), else the page's biggest stretch. A following
-    stretch that resumes within ``MERGE_GAP_LINES`` lines and reads as
-    running text (not a list of teasers) continues the article: the lines
-    between are an inline block. The article never ends after its last
-    paragraph.
-    """
-    body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
-    if not any(body):
-        return len(lines), len(lines), frozenset()
-    for anchor in _headline_repeats(lines, reasons):
-        stretch = next(iter(_stretches(lines, reasons, body, anchor + 1)), None)
-        article = stretch and _continued(lines, reasons, body, stretch)
-        if article and article[0] - anchor <= ANCHOR_MAX_DISTANCE \
-                and _words(lines, body, article[0], article[1]) >= ANCHOR_MIN_WORDS:
-            break
-    else:
-        article = max((_continued(lines, reasons, body, stretch)
-                       for stretch in _stretches(lines, reasons, body, 0)),
-                      key=lambda a: _words(lines, body, a[0], a[1]))
-    start, end, holes = article
-    # Labels after the last paragraph ("Appendix:", "Tags") are not the article.
-    return start, max(i for i in range(start, end) if body[i]) + 1, holes
-
-
-def _continued(lines: Sequence[str], reasons: Sequence[str | None], body: Sequence[bool],
-               stretch: tuple[int, int]) -> tuple[int, int, frozenset[int]]:
-    """A stretch with the stretches that continue it past inline blocks."""
-    start, end = stretch
-    holes: set[int] = set()
-    for following in _stretches(lines, reasons, body, end):
-        between = range(end, following[0])
-        if (len(between) > MERGE_GAP_LINES or not _is_running_text(body, *following)
-                or any(_COMMENTS_HEADING.match(lines[i]) or reasons[i] == "copyright"
-                       for i in between)):
-            break
-        holes.update(between)
-        end = following[1]
-    return start, end, frozenset(holes)
-
-
-def _words(lines: Sequence[str], body: Sequence[bool], start: int, end: int) -> int:
-    """Words of the distinct paragraphs in lines[start:end] (a gallery repeats
-    its captions; they should not outweigh the article)."""
-    distinct = {normalise_line(lines[i]) for i in range(start, end) if body[i]}
-    return sum(len(key.split()) for key in distinct)
-
-
-def _is_running_text(body: Sequence[bool], start: int, end: int) -> bool:
-    """Several paragraphs, mostly back to back (teasers alternate title and summary)."""
-    paragraphs = sum(body[start:end])
-    return paragraphs >= MERGE_MIN_PARAGRAPHS and paragraphs >= RUNNING_TEXT_SHARE * (end - start)
-
-
-def _stretches(lines: Sequence[str], reasons: Sequence[str | None],
-               body: Sequence[bool], first: int) -> Iterator[tuple[int, int]]:
-    """(first paragraph, end) of every stretch of text from line ``first`` on,
-    lazily: callers mostly need the next one or two."""
-    i = first
-    while i < len(lines):
-        if body[i]:
-            end = _text_article_end(lines, reasons, body, i)
-            yield i, end
-            i = max(end, i + 1)
-        else:
-            i += 1
-
-
-def _headline_repeats(lines: Sequence[str], reasons: Sequence[str | None]) -> list[int]:
-    """Lines that repeat (part of) the page title given in its first lines."""
-    top = [normalise_line(line) for line in lines[:TITLE_TOP_LINES]]
-    found = []
-    for i in range(TITLE_TOP_LINES, len(lines)):
-        key = normalise_line(lines[i])
-        if (reasons[i] is None and len(key.split()) >= TITLE_MIN_WORDS
-                and any(key in head for j, head in enumerate(top) if j < i)):
-            found.append(i)
-    return found
-
-
-#: What a non-paragraph line adds to a gap: markup a scraper saved is
-#: invisible on the page, and a short unflagged line may be a list item.
-_GAP_WEIGHTS: dict[str | None, float] = {"markup": 0.0, None: SHORT_LINE_GAP_WEIGHT,
-                                         "punctuation": SHORT_LINE_GAP_WEIGHT}
-
-
-def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
-                      body: Sequence[bool], start: int) -> int:
-    """Where the stretch of text that starts at ``start`` ends (see _article_span)."""
-    seen_body, gap, gap_start = False, 0.0, start
-    # Gap starts before paragraphs set apart from the previous one by two or
-    # more lines, one of them furniture (a date, a byline, a widget).
-    apart: list[int] = []
-    between, flagged = 0, False
-    for i in range(start, len(lines)):
-        if reasons[i] == "block_heading" or (seen_body and (
-                _FOOTER_COPYRIGHT.search(lines[i]) or _COMMENTS_HEADING.match(lines[i]))):
-            return i
-        if body[i]:
-            set_apart = seen_body and between >= 2 and flagged
-            apart = apart + [gap_start] if set_apart else []
-            if len(apart) >= TEASER_RUN:
-                return apart[0]
-            seen_body, gap, gap_start, between, flagged = True, 0.0, i + 1, 0, False
-        elif seen_body:
-            between += reasons[i] != "markup"
-            flagged = flagged or reasons[i] not in (None, "markup")
-            gap += _GAP_WEIGHTS.get(reasons[i], 1.0)
-            if gap >= ARTICLE_GAP_LINES:
-                return gap_start
-    return len(lines)
-
-
-def _article_end(reasons: Sequence[str | None], start: int) -> int:
-    """The first "Related news"-style heading at or after ``start``."""
-    return next((i for i in range(start, len(reasons)) if reasons[i] == "block_heading"),
-                len(reasons))
-
-
-def _find_title(lines: Sequence[str], reasons: Sequence[str | None], start: int,
-                given: str) -> int | None:
-    """The title line: the given title if it appears, else the nearest
-    headline-shaped line at or above the article's first paragraph, one that
-    repeats the page title at the top first."""
-    if given:
-        wanted = normalise_line(given)
-        return next((i for i, line in enumerate(lines) if normalise_line(line) == wanted), None)
-    above = [i for i in range(min(start, len(lines) - 1), -1, -1)
-             if reasons[i] is None and _is_headline(lines[i])]
-    repeats = set(_headline_repeats(lines, reasons))
-    return next((i for i in above if i in repeats), above[0] if above else None)
-
-
-def _is_headline(line: str) -> bool:
-    words = len(line.split())
-    return (TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS and not line.isupper()
-            and not re.search(r"[.!?]$", line))
-
-
-def _decide(lines: Sequence[str], reasons: Sequence[str | None], start: int, end: int,
-            title_index: int | None, title: str, *, extracted: bool = False,
-            holes: frozenset[int] = frozenset()) -> list[Line]:
-    """One decision a line. For ``extracted`` lines short repeats and
-    fragments stay: in an extractor's output they are headings and list items."""
-    seen: set[str] = set()
-    wanted_title = normalise_line(title or (lines[title_index] if title_index is not None else ""))
-    decisions = []
-    for i, line in enumerate(lines):
-        key = normalise_line(line)
-        if i == title_index:
-            reason = "title"
-        elif wanted_title and key == wanted_title:
-            reason = "title_repeat"
-        elif reasons[i]:
-            reason = reasons[i]
-        elif i < start:
-            reason = "before_article"
-        elif i >= end:
-            reason = "after_article"
-        elif i in holes:
-            reason = "inline_block"
-        elif key in seen and (not extracted or len(line.split()) >= BODY_MIN_WORDS):
-            reason = "duplicate"
-        elif (not extracted and len(line.split()) <= FRAGMENT_MAX_WORDS
-              and not _END_PUNCT.search(line)):
-            reason = "fragment"
-        else:
-            reason = "body"
-        seen.add(key)
-        decisions.append(Line(i, line, reason in ("title", "body"), reason))
-    return decisions
-
-
-def assemble(decisions: list[Line], title: str, *, date: str) -> CleanedArticle:
-    paragraphs: list[str] = []
-    counts: dict[str, int] = {}
-    for line in decisions:
-        if line.reason == "body":
-            paragraphs.append(line.text)
-        elif not line.kept:
-            counts[line.reason] = counts.get(line.reason, 0) + 1
-    site = ""
-    if paragraphs:
-        paragraphs[0], tag = strip_source_tag(paragraphs[0])
-        if tag:
-            counts["source_tag"] = 1
-            date = date or find_date([tag])
-            # "Baoquocte.vn." names the site; a wire dateline does not.
-            site = tag.rstrip(".") if _SOURCE_TAG.match(tag + " X") else ""
-    return CleanedArticle(title=title, paragraphs=tuple(paragraphs), lines=tuple(decisions),
-                          date=date, site=site, dropped_counts=counts)
-
-
-def strip_source_tag(paragraph: str) -> tuple[str, str]:
-    """Split a site tag or wire dateline off a first paragraph.
-
-    "Baoquocte.vn. The United States ..." -> ("The United States ...", "Baoquocte.vn.")
-    """
-    for pattern in (_SOURCE_TAG, _WIRE_DATELINE):
-        match = pattern.match(paragraph)
-        if match and len(paragraph) - match.end() > 20:
-            return paragraph[match.end():], match.group("tag").strip()
-    return paragraph, ""
-
-
-def find_date(lines: Sequence[str]) -> str:
-    """The first date in ``lines`` as YYYY-MM-DD ('' when none).
-
-    Numeric d/m/y dates are read day first, as on most non-US news sites.
-    """
-    for line in lines:
-        match = _DATE.search(line)
-        if not match:
-            continue
-        raw = match.group(0).replace(",", "").replace(".", "")
-        formats = {"iso": ("%Y-%m-%d",), "dmy": ("%d/%m/%Y", "%m/%d/%Y"),
-                   "mdy": ("%B %d %Y", "%b %d %Y"), "dmony": ("%d %B %Y", "%d %b %Y"),
-                   "dotted": ("%d%m%Y",), "monslash": ("%B %d/%Y", "%b %d/%Y")}
-        for fmt in formats[match.lastgroup or "iso"]:
-            try:
-                return datetime.strptime(raw, fmt).date().isoformat()
-            except ValueError:
-                continue
-    return ""
+    return find_article(lines, reasons, title=title, extracted=extracted)

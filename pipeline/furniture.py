@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from .clean import CleanedArticle, Line, assemble
-from .lines import normalise_line
+from .article_span import assemble
+from .lines import CleanedArticle, Line, normalise_line
 
 #: A line is site furniture when it is on at least this share of a site's pages...
 SITE_FURNITURE_SHARE = 0.5

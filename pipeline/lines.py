@@ -4,17 +4,52 @@ Plain text arrives a block per line; HTML is walked block element by block
 element (``html_blocks``) so both reach the line rules of ``clean.py`` in the
 same shape. ``fill_gaps`` puts back lines an HTML extractor dropped inside
 the article. ``normalise_line`` is the key every comparison of lines uses
-(title repeats, duplicates, site furniture).
+(title repeats, duplicates, site furniture). ``Line`` and ``CleanedArticle``
+are the records the cleaner returns: a decision for every line.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import trafilatura
 
+#: Lines whose comparison keys are remembered.
+LINE_CACHE_SIZE = 32768
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the page and what the cleaner decided about it."""
+
+    index: int
+    text: str
+    kept: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class CleanedArticle:
+    """Title and body of one page, plus every decision made on the way."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    lines: tuple[Line, ...] = ()
+    date: str = ""
+    site: str = ""
+    dropped_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The cleaned text: title on the first line, then a paragraph a line.
+
+        Sentence offsets in the output tables point into this string.
+        """
+        return "\n".join(part for part in (self.title, *self.paragraphs) if part)
 
 
 def split_lines(text: str) -> list[str]:
@@ -24,8 +59,12 @@ def split_lines(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
+@lru_cache(maxsize=LINE_CACHE_SIZE)
 def normalise_line(line: str) -> str:
-    """A line's comparison key: case, spacing and end punctuation ignored."""
+    """A line's comparison key: case, spacing and end punctuation ignored.
+
+    Cached: each line is compared several times (title, duplicates, site furniture).
+    """
     return " ".join(line.lower().split()).strip(" .:")
 
 
@@ -40,6 +79,10 @@ _BLOCK_TAGS = frozenset({
     "figcaption", "figure", "section", "article", "header", "footer", "nav", "aside", "ul", "ol",
     "dl", "dt", "dd", "table", "br", "hr", "main", "address", "caption", "center", "form",
 })
+#: A recovered line needs this many words: shorter ones are mostly credits and buttons.
+RECOVER_MIN_WORDS = 4
+#: A photo credit alone: "Jane Roe/Site", "Jane Roe, ASSOCIATED PRESS".
+_CREDIT = re.compile(r"^[A-Z][\w.'’ -]{1,40}(?:/|, )[A-Z][\w.&'’ -]{1,40}$")
 #: Gaps of at most this many page lines between two extracted lines are filled.
 GAP_MAX_LINES = 2
 
@@ -84,7 +127,7 @@ def fill_gaps(lines: list[str], blocks: Sequence[str], vouched: frozenset[int] =
     Lines that are only pieces of one block (hard line breaks inside a
     ``<p>``) are replaced by the whole block. Page blocks between two matched
     lines at most ``GAP_MAX_LINES`` apart are inserted (their indices are
-    returned, to be checked by ``_is_recoverable``), and so are ``vouched``
+    returned, to be checked by ``is_recoverable``), and so are ``vouched``
     blocks (a second opinion kept them) in gaps of any size.
     """
     keys = [normalise_line(block) for block in blocks]
@@ -109,6 +152,13 @@ def fill_gaps(lines: list[str], blocks: Sequence[str], vouched: frozenset[int] =
                     have.add(keys[j])
         result.append(line)
         previous = match if match is not None else previous
+    # A list closing the article that the extractor cut, when vouched for.
+    j = (previous or 0) + 1
+    while previous is not None and j < len(blocks) and j in vouched:
+        if keys[j] not in have:
+            result.append(blocks[j])
+            have.add(keys[j])
+        j += 1
     return result, frozenset(recovered)
 
 
@@ -141,3 +191,8 @@ def _join_split_paragraphs(lines: list[str], blocks: Sequence[str],
             result.extend(lines[i:run])
         i = run
     return result
+
+
+def is_recoverable(line: str) -> bool:
+    """A line ``fill_gaps`` put back must look like text, not a credit or a button."""
+    return len(line.split()) >= RECOVER_MIN_WORDS and not _CREDIT.search(line)

@@ -4,6 +4,7 @@ Usage:
     python scripts/evaluate_cleaning.py                # the shipped sample pages
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus   # dev sets, when present
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus --baselines   # + trafilatura, jusText
+    python scripts/evaluate_cleaning.py --corpus ../shared/corpus --sites   # + as a run: site furniture
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus --show-news ahb07   # one page's lines
 
 A truth file is JSON mapping a page's source (file name, or `file.jsonl:LINE`)
@@ -19,7 +20,9 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
+from pipeline import config
 from pipeline.clean import CleanedArticle, clean_html, clean_text
+from pipeline.furniture import SITE_MIN_PAGES, clean_sites, site_furniture, site_key
 from pipeline.quality import fold, score_page, total
 from pipeline.read import Article, read_inputs
 from pipeline.runner import clean_article
@@ -73,44 +76,85 @@ def score_truth_file(raw_dir: Path, truth_path: Path) -> dict[str, object]:
     return scores
 
 
+#: One page to score: (page, is_html, url, true body paragraphs, true title).
+Item = tuple[str, bool, str, list[str], str]
+
+
 def news_pages(folder: Path) -> list[tuple[str, str, str, list[str]]]:
     """(name, title, url, body) of every page, sorted by name."""
     pages = []
     for body_path in sorted(folder.glob("*.body.txt")):
         stem = body_path.name[: -len(".body.txt")]
         title = (folder / f"{stem}.title.txt").read_text().strip()
-        pages.append((stem, title, "", body_path.read_text().splitlines()))
+        url_path = folder / f"{stem}.url.txt"
+        url = url_path.read_text().strip() if url_path.exists() else ""
+        pages.append((stem, title, url, body_path.read_text().splitlines()))
     return pages
 
 
-def score_news_pages(folder: Path, *, html: bool, cleaner: Cleaner = ours) -> list:
-    scores = []
-    for stem, title, _, body in news_pages(folder):
-        page = (folder / f"{stem}.{'html' if html else 'txt'}").read_text(errors="replace")
-        scores.append(score_page(cleaner(page, html), body, title))
-    return scores
+def news_items(folder: Path, *, html: bool) -> list[Item]:
+    return [((folder / f"{stem}.{'html' if html else 'txt'}").read_text(errors="replace"),
+             html, url, body, title) for stem, title, url, body in news_pages(folder)]
 
 
-def score_ministry(raw: Path, clean: Path, *, html: bool, limit: int | None,
-                   cleaner: Cleaner = ours) -> list:
+def ministry_items(raw: Path, clean: Path, *, html: bool, limit: int | None) -> list[Item]:
     bodies = {}
     with clean.open() as handle:
         for line in handle:
             record = json.loads(line)
             bodies[record["id"]] = record
-    scores = []
+    items = []
     with raw.open() as handle:
         for number, line in enumerate(handle):
             if limit and number >= limit:
                 break
             record = json.loads(line)
             truth = bodies.get(record["id"])
-            if not truth:
-                continue
-            page = record["raw_html"] if html else record["text"]
-            body = [p for p in truth["text"].split("\n") if p.strip()]
-            scores.append(score_page(cleaner(page, html), body, truth.get("title", "")))
-    return scores
+            if truth:
+                items.append((record["raw_html"] if html else record["text"], html,
+                              record.get("url", ""),
+                              [p for p in truth["text"].split("\n") if p.strip()],
+                              truth.get("title", "")))
+    return items
+
+
+def score_items(items: list[Item], cleaner: Cleaner = ours) -> list:
+    """Page by page, as ``clean_text``/``clean_html`` see a page."""
+    return [score_page(cleaner(page, html), body, title)
+            for page, html, _, body, title in items]
+
+
+def score_items_with_sites(items: list[Item], *, chunk_size: int = config.CHUNK_SIZE
+                           ) -> tuple[list, int, int]:
+    """As a run cleans: pages in chunks of ``chunk_size``, each chunk's site
+    furniture (``furniture.clean_sites``, site from the URL) dropped.
+
+    Returns:
+        The scores, the lines learned as site furniture (summed over chunks
+        and sites) and the kept lines the site step dropped.
+    """
+    scores, learned, dropped = [], 0, 0
+    for first in range(0, len(items), chunk_size):
+        chunk = items[first:first + chunk_size]
+        pages = [clean_html(page) if html else clean_text(page) for page, html, *_ in chunk]
+        sites = [site_key(url=url) for _, _, url, _, _ in chunk]
+        for site in set(sites):
+            group = [page for page, key in zip(pages, sites) if key == site]
+            learned += len(site_furniture(group)) if len(group) >= SITE_MIN_PAGES else 0
+        cleaned = clean_sites(pages, sites)
+        for page, (_, _, _, body, title) in zip(cleaned, chunk):
+            dropped += page.dropped_counts.get("site_furniture", 0)
+            scores.append(score_page([page.title, *page.paragraphs], body, title))
+    return scores, learned, dropped
+
+
+def score_news_pages(folder: Path, *, html: bool, cleaner: Cleaner = ours) -> list:
+    return score_items(news_items(folder, html=html), cleaner)
+
+
+def score_ministry(raw: Path, clean: Path, *, html: bool, limit: int | None,
+                   cleaner: Cleaner = ours) -> list:
+    return score_items(ministry_items(raw, clean, html=html, limit=limit), cleaner)
 
 
 def show_news_page(folder: Path, stem: str, *, html: bool) -> None:
@@ -131,18 +175,32 @@ def report(name: str, scores) -> None:
           f"{summary.output_lines} output lines)")
 
 
-def report_corpus(corpus: Path, cleaner: Cleaner, label: str, limit: int | None) -> None:
+def report_corpus(corpus: Path, cleaner: Cleaner, label: str, limit: int | None, *,
+                  sites: bool = False) -> None:
+    """Score each set; with ``sites``, also as a run cleans (site furniture dropped)."""
     raw, clean = corpus / "china_mfa_presscon_raw.jsonl", corpus / "china_mfa_presscon.jsonl"
     for html in (False, True):
         kind = "HTML" if html else "text"
-        report(f"{label}ministry pages, {kind}",
-               score_ministry(raw, clean, html=html, limit=limit, cleaner=cleaner))
-        news = score_news_pages(corpus / "news_pages", html=html, cleaner=cleaner)
-        report(f"{label}news pages, {kind}", news)
-        # The rules were developed on the first half (by name); the second
-        # half shows how far they carry to sites they were not tuned on.
-        report(f"  first half ({len(news) // 2})", news[: len(news) // 2])
-        report(f"  second half ({len(news) - len(news) // 2})", news[len(news) // 2:])
+        sets = (("ministry pages", ministry_items(raw, clean, html=html, limit=limit)),
+                ("news pages", news_items(corpus / "news_pages", html=html)))
+        for name, items in sets:
+            scores = score_items(items, cleaner)
+            report(f"{label}{name}, {kind}", scores)
+            if name == "news pages":
+                _report_halves(scores)
+            if sites:
+                with_sites, learned, dropped = score_items_with_sites(items)
+                report(f"  + sites: {learned} learned, {dropped} dropped", with_sites)
+                if name == "news pages":
+                    _report_halves(with_sites)
+
+
+def _report_halves(scores: list) -> None:
+    # The rules were developed on the first half (by name); the second half
+    # shows how far they carry to sites they were not tuned on.
+    half = len(scores) // 2
+    report(f"  first half ({half})", scores[:half])
+    report(f"  second half ({len(scores) - half})", scores[half:])
 
 
 def main() -> None:
@@ -154,6 +212,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="ministry pages to score")
     parser.add_argument("--baselines", action="store_true",
                         help="also score trafilatura and jusText alone on the corpus")
+    parser.add_argument("--sites", action="store_true",
+                        help="also score as a run cleans: site furniture learned and dropped "
+                             f"per chunk of {config.CHUNK_SIZE} pages (furniture.clean_sites)")
     parser.add_argument("--show-news", metavar="NAME", default=None,
                         help="print one news page's lines with decisions (text, then HTML)")
     args = parser.parse_args()
@@ -163,7 +224,7 @@ def main() -> None:
         return
     report("sample pages (data/raw)", score_truth_file(args.raw, args.truth).values())
     if args.corpus:
-        report_corpus(args.corpus, ours, "", args.limit)
+        report_corpus(args.corpus, ours, "", args.limit, sites=args.sites)
         if args.baselines:
             report_corpus(args.corpus, trafilatura_lines, "trafilatura: ", args.limit)
             report_corpus(args.corpus, justext_lines, "jusText: ", args.limit)

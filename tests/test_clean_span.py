@@ -1,0 +1,152 @@
+"""Stage 2, clean: the article's span (``article_span.py``), closing lists and the
+line shapes added with them, and the fast paths of the line rules."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import clean
+from pipeline.article_span import article_span, find_article
+from pipeline.clean import clean_text, line_reason
+from pipeline.lines import fill_gaps
+
+from .conftest import DATA
+
+
+def _reasons(cleaned):
+    return {line.text: line.reason for line in cleaned.lines}
+
+
+def test_clean_span_empty_input():
+    assert article_span([], []) == (0, 0, frozenset())
+    assert find_article([], [], title="").paragraphs == ()
+
+
+def test_clean_span_works_on_made_up_verdicts():
+    lines = ["Menu", "A headline about the harbour wall",
+             "The council approved the new harbour wall on Monday after a long debate.",
+             "Work starts in the autumn and should take about eighteen months in all.",
+             "Related news", "Another story about something else entirely, told at length here."]
+    reasons = ["widget", None, None, None, "block_heading", None]
+    cleaned = find_article(lines, reasons, title="")
+    assert cleaned.title == "A headline about the harbour wall"
+    assert cleaned.paragraphs == tuple(lines[2:4])
+    assert _reasons(cleaned)[lines[5]] == "after_article"
+
+
+def test_clean_span_keeps_a_list_closing_the_article_before_the_share_row():
+    cleaned = clean_text((DATA / "news_closing_list_page.txt").read_text())
+    reasons = _reasons(cleaned)
+    assert cleaned.title == "Riverside choir returns to the old opera house for a winter season"
+    for item in ("Season dates", "Sunday 22 December", "Balcony 15", "Box office"):
+        assert reasons[item] == "body", item
+    assert cleaned.paragraphs[-1] == "Box office"
+    assert reasons["Share on Facebook"] == reasons["Share this entry"] == "widget"
+    assert reasons["Library extends opening hours …"] == "after_article"
+
+
+def test_clean_span_keeps_an_announced_list_of_dates():
+    cleaned = clean_text((DATA / "news_announced_list_page.txt").read_text())
+    assert cleaned.paragraphs[3] == "The full list of dates:"
+    assert cleaned.paragraphs[-1] == "March 23, 2025 Church Hall, Highmoor"
+    assert len(cleaned.paragraphs) == 14
+    assert "Festival adds a second stage for young bands" not in cleaned.text
+
+
+BODY = [
+    "The minister said on Tuesday that the new rules would protect workers in the ports.",
+    "Unions welcomed the decision but said they would watch closely how it is applied.",
+    "Officials expect the first inspections to begin before the end of the year.",
+]
+
+
+@pytest.mark.parametrize("tail, kept", [
+    # A short list straight before a share row belongs to the article.
+    (["Opening hours", "Mon-Fri 9-17", "Sat 10-14", "Share on Twitter"], 3),
+    # Teaser titles cut off with "…" do not, nor do notes that are sentences.
+    (["Harbour museum reopens …", "Bridge closed for repairs …", "Share on Twitter"], 0),
+    (["Sign up here.", "Reporting by Ana Ruiz; Editing by Tom Berg", "Related news"], 0),
+    # A label left alone at the end is dropped ("Appendix:").
+    (["Appendix:", "Suggest to a friend"], 0),
+    # Teasers set apart by dates are not a closing list.
+    (["Port dredging to begin", "Nov 4, 2024", "Ferry fares rise", "Share on Twitter"], 0),
+    # No line that ends articles follows: the list is not the article's.
+    (["Sport", "Weather", "Travel", "Culture", "Money", "Jobs", "Cars", "Homes", "Dating",
+      "Puzzles", "Share on Twitter"], 0),
+])
+def test_clean_span_tells_a_closing_list_from_teasers_and_notes(tail, kept):
+    page = "\n".join(["Ports get new safety rules after a year of talks", *BODY, *tail])
+    cleaned = clean_text(page)
+    assert cleaned.paragraphs[: len(BODY)] == tuple(BODY)
+    assert len(cleaned.paragraphs) == len(BODY) + kept
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Share on Facebook", "widget"),
+    ("Share this entry", "widget"),
+    ("Suggest to a friend", "widget"),
+    ("Image 3 of 12", "widget"),
+    ("1 - 5 of 36", "widget"),
+    ("Back to Gallery", "widget"),
+    ("Caption", "widget"),
+    ("Advert", "widget"),
+    ("Report", "widget"),
+    ("Follow Valley Courier on Instagram, Facebook and YouTube.", "widget"),
+    ("This slideshow requires JavaScript.", "widget"),
+    ("Related Coverage: Flood wall", "widget"),
+    ("Trending News", "block_heading"),
+    ("Related Topics", "block_heading"),
+    ("end of .content", "markup"),
+    ("#post-##", "markup"),
+    ("/1234567/article_bottom", "markup"),
+    ("Ana Ruiz/Valley Courier", "caption"),
+    ("(Harbour Co.)", "caption"),
+    ("By Ana Ruiz | March 3, 2025 -- 10:15 GMT (10:15 GMT) | Topic: Harbour and ports", "metadata"),
+    ("Mayor Ines Hartmann, left, and harbour master Tom Berg at the quay on Monday", "caption"),
+    ("Council members (from left) at the opening of the new flood wall", "caption"),
+    # Body lines with the same words stay.
+    ("The company said it would share the data with regulators on Monday.", None),
+    ("The report, published on Monday, found that 3 of 12 ports had no inspector.", None),
+    ("Follow-up talks on the caption of the treaty are due in March.", None),
+    ("The iPhone maker and McDonald's both said they would follow the new rules.", None),
+    ("Those who left, and those who stayed, said the town had changed.", None),
+    ("Prices rose 5% year on year/quarter on quarter, the office said.", None),
+])
+def test_clean_line_reason_names_new_furniture_shapes(line, reason):
+    assert line_reason(line) == reason
+
+
+def test_clean_fill_gaps_puts_back_a_vouched_list_after_the_last_extracted_line():
+    blocks = ["Menu", "First paragraph of the story, long enough to be body text here.",
+              "Last paragraph of the story, which the extractor did keep.",
+              "Opening hours", "Mon-Fri 9-17", "Share", "Footer"]
+    lines, recovered = fill_gaps(blocks[1:3], blocks, frozenset({1, 2, 3, 4}))
+    assert lines == blocks[1:5]
+    assert recovered == frozenset()
+    assert fill_gaps(blocks[1:3], blocks)[0] == blocks[1:3]
+
+
+_PIECES = st.sampled_from([
+    "Photo", "photo:", "Image", "credit", "by", "(Jane Roe/Wire)", "<div>", "</p>", ".tpl",
+    "hmb:x", "#main", ".nav", "item", "end", "May", "5,", "2024", "12/11/2023", "10:30", "am",
+    "p.m.", "GMT+7", "Ago", "3 hours ago", "İ", "ſ", "Kelvin", "é", "Đối", "và", "the",
+    "said", ".", ":", "…", "|", "/", "-", "x", "News", "Sport", "2019-01-02",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=14), st.sampled_from([" ", "", " | "]))
+def test_clean_rule_fast_paths_agree_with_the_plain_patterns(pieces, sep):
+    """The pre-checks that make the rules cheap never change a verdict."""
+    line = sep.join(pieces)
+    assert clean._is_markup(line) == bool(clean._MARKUP.search(line))
+    assert clean._is_caption(line) == (len(line) < 400 and bool(
+        clean._CAPTION.search(line) or clean._PHOTO_CREDIT.match(line)
+        or clean._POSITIONS.search(line)))
+    rest = clean._TIME.sub(" ", clean.DATE_PATTERN.sub(" ", line))
+    assert clean._is_dateline(line) == (
+        rest != line and len(clean._WORD.findall(rest)) <= clean.DATELINE_MAX_WORDS
+        and not clean.END_PUNCT.search(rest.strip()))
+    assert line_reason(line) == line_reason.__wrapped__(line)

@@ -2,6 +2,7 @@
 
 Usage: python scripts/evaluate_dev.py [--model models/claims-v1] [--dev PATH] [--json]
        python scripts/evaluate_dev.py --halves     # the retraining story
+       python scripts/evaluate_dev.py --timing     # predict CPU ms per 10,000 sentences
 
 The dev set (../shared/corpus/dev_labeled.csv beside a clone) is used to
 measure only: it is never trained on for the shipped model and never copied
@@ -16,13 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import zlib
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import config
-from pipeline.classify import load_model
+from pipeline.classify import load_model, predict_table
 from pipeline.train import evaluate_model, format_report, read_labeled, train_model
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -36,12 +38,18 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--halves", action="store_true",
                         help="measure retraining on one half of the dev set, testing on the other")
+    parser.add_argument("--timing", action="store_true",
+                        help="measure predict_table CPU time per 10,000 dev sentences")
     args = parser.parse_args()
     if not args.dev.exists():
         print(f"No dev set at {args.dev}; nothing to measure.", file=sys.stderr)
         return 0
     dev = pd.read_csv(args.dev)
     model, card = load_model(args.model)
+    if args.timing:
+        print(f"predict_table: {predict_ms_per_10k(model, dev['text'].tolist()):.0f} CPU ms "
+              "per 10,000 sentences (best of 5)")
+        return 0
     if args.halves:
         table = retraining_story(model, dev)
         print(table.to_json(orient="records", indent=2) if args.json
@@ -59,6 +67,17 @@ def main() -> int:
     for source, score in report["by_source"].items():
         print(f"  macro-F1 on {source}: {score:.3f}")
     return 0
+
+
+def predict_ms_per_10k(model, texts: list[str], repeats: int = 5) -> float:
+    """CPU milliseconds ``predict_table`` takes per 10,000 of ``texts`` (best of
+    ``repeats``; CPU time, so other processes on the machine count less)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        predict_table(model, texts)
+        best = min(best, time.process_time() - start)
+    return best / len(texts) * 10_000 * 1000
 
 
 def retraining_story(shipped, dev: pd.DataFrame,

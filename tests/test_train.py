@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pipeline import config
 from pipeline.classify import load_model, predict_table
 from pipeline.train import (
     TrainingDataError,
     evaluate_model,
+    fit_model,
     read_labeled,
     sample_for_labeling,
     train_and_save,
@@ -79,3 +81,13 @@ def test_train_sample_for_labeling(model, strategy):
     assert len(picked) <= 4 and (picked["label"] == "").all()
     if strategy == "uncertain":
         assert picked["predicted_p"].is_monotonic_increasing
+
+
+def test_train_fit_converges_in_few_newton_steps(labeled):
+    # The solver choice is what keeps `make train` fast: L-BFGS needed ~35
+    # iterations (each a pass over all coefficients) where Newton-CG needs ~7.
+    model = fit_model(labeled.sample(n=800, random_state=0))
+    classifier = model.named_steps["classifier"]
+    assert classifier.solver == config.CLASSIFIER_SOLVER
+    assert classifier.n_iter_.max() < 20
+    assert set(model.classes_) == set(labeled["label"])

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
-
 import re
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -51,19 +50,19 @@ def test_classify_probabilities_and_columns(model):
     ("The ministry said no citizen is ever detained merely for criticising officials online.",
      "denial"),
     ("The spokesman rejected the report as groundless and a distortion of the facts.", "denial"),
-    ("The two governments agreed to expand cooperation on vocational training and labour "
-     "migration.", "cooperation_pledge"),
+    (("The two governments agreed to expand cooperation on vocational training and labour "
+      "migration."), "cooperation_pledge"),
     ("Both sides stand ready to hold the next round of the human rights dialogue in Geneva.",
      "cooperation_pledge"),
-    ("The state guarantees freedom of religion and belief for all citizens under the "
-     "constitution.", "rights_claim"),
+    (("The state guarantees freedom of religion and belief for all citizens under the "
+      "constitution."), "rights_claim"),
     ("The delegation commended the progress made in protecting the rights of children.",
      "rights_claim"),
     ("The delegation arrived in the capital on Tuesday evening.", "other"),
     ("Exports of rice rose by 12 percent in the first quarter.", "other"),
     # Rebuttal words aimed at an action, or in their plain sense, are not denials.
-    ("The ministry rejected the allegations in the report as groundless and politically "
-     "motivated.", "denial"),
+    (("The ministry rejected the allegations in the report as groundless and politically "
+      "motivated."), "denial"),
     ("The government firmly opposes the planned arms sale and has lodged a protest.", "other"),
     ("Beijing condemned the move to impose new tariffs on its steel exports.", "other"),
     ("Export controls deny the firm access to advanced chips.", "other"),

@@ -19,7 +19,8 @@ import trafilatura
 
 #: Lines whose comparison keys are remembered.
 LINE_CACHE_SIZE = 32768
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+#: Zero-width characters: invisible, so they never count as text.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class CleanedArticle:
 def split_lines(text: str) -> list[str]:
     """Non-empty lines with white space (including no-break spaces) collapsed
     and zero-width characters removed (a line of them alone is empty)."""
-    lines = (" ".join(_INVISIBLE.sub("", line).split()) for line in text.splitlines())
+    lines = (" ".join(INVISIBLE.sub("", line).split()) for line in text.splitlines())
     return [line for line in lines if line]
 
 
@@ -96,7 +97,7 @@ def html_blocks(html: str) -> list[str]:
     buffer: list[str] = []
 
     def flush() -> None:
-        text = " ".join(_INVISIBLE.sub("", "".join(buffer)).split())
+        text = " ".join(INVISIBLE.sub("", "".join(buffer)).split())
         if text:
             blocks.append(text)
         buffer.clear()

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .lines import INVISIBLE
+
 _SPACE = re.compile(r"\s+")
-#: Zero-width characters: invisible, so a "paragraph" made only of them is empty.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class CleaningScore:
 
 def fold(text: str) -> str:
     """Case and white space folded, invisible characters removed."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip().lower()
+    return _SPACE.sub(" ", INVISIBLE.sub("", text)).strip().lower()
 
 
 def score_page(output_lines: Sequence[str], body: Sequence[str], title: str = "") -> CleaningScore:

@@ -175,7 +175,7 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
     model, card = load_model(model_path)  # fail fast, before the cluster starts
     labels = [str(label) for label in card["labels"]]
     summary, pending, skipped = open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
-                                          chunk_size=chunk_size)
+                                         chunk_size=chunk_size)
     options = ChunkOptions(spacy_model, str(card.get("sha256")), review_threshold)
     bar = progress_bar(inputs, limit, progress)
     spacy_name, n_workers = spacy_model, 0
@@ -199,7 +199,7 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
     summary.errors = counts["errors"]
     summary.seconds = time.perf_counter() - started
     manifest = run_manifest(inputs, out, fmt, card, model_path, spacy_name, n_workers, limit,
-                         counts, summary)
+                            counts, summary)
     manifest["options"].update(engine="dask", scheduler=_address(scheduler))
     save.write_manifest(out, manifest)
     return summary

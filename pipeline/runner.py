@@ -226,8 +226,8 @@ def _init_worker(spacy_model: str | None, model_path: str | None, review_thresho
                                     model=_WORKER.get("model"))
     # The models are millions of objects the cyclic garbage collector would
     # re-scan on every full collection a chunk's allocations trigger; freezing
-    # them keeps collections to the chunk's own objects (measured: the parse
-    # stage's own work ran ~2x faster).
+    # them keeps collections to the chunk's own objects (measured: building
+    # the attribution's sentence views took 38 ms per 200 articles, not 151).
     gc.freeze()
     _WORKER["load_seconds"] = time.perf_counter() - started
     _WORKER["load_cpu_seconds"] = time.process_time() - cpu_started
@@ -295,7 +295,7 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     summary_load_cpu = time.process_time() - cpu_started
     labels = [str(label) for label in card["labels"]]
     summary, pending, skipped = open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
-                                          chunk_size=chunk_size)
+                                         chunk_size=chunk_size)
     bar = progress_bar(inputs, limit, progress)
     initargs = (spacy_model, str(model_path) if model_path else None, review_threshold, str(out),
                 os.getpid())
@@ -317,13 +317,13 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     summary.seconds = time.perf_counter() - started
     summary.cpu_seconds = time.process_time() - cpu_started
     save.write_manifest(out, run_manifest(inputs, out, fmt, card, model_path, spacy_model,
-                                       workers, limit, counts, summary))
+                                          workers, limit, counts, summary))
     return summary
 
 
 def open_run(inputs: Sequence[str | Path], out: Path, labels: Sequence[str], *,
-              overwrite: bool, limit: int | None, chunk_size: int
-              ) -> tuple[RunSummary, Iterator[tuple[str, list[Article]]], list[int]]:
+             overwrite: bool, limit: int | None, chunk_size: int
+             ) -> tuple[RunSummary, Iterator[tuple[str, list[Article]]], list[int]]:
     """Prepare ``out`` and stream the chunks still to do.
 
     Shared by the local and the Dask engine, so both resume the same parts.

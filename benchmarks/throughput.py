@@ -88,8 +88,8 @@ def make_corpus(path: Path, n: int, source: Path | None = None) -> int:
 
 def cleaned_texts(corpus: Path) -> list[str]:
     """The texts `claims run` hands to spaCy: read and cleaned by the pipeline's own code."""
+    from pipeline.chunk import clean_article
     from pipeline.read import Article, read_inputs
-    from pipeline.runner import clean_article
 
     return [clean_article(record).text for record in read_inputs([corpus])
             if isinstance(record, Article)]

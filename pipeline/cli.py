@@ -109,8 +109,8 @@ def _add_clean(commands) -> None:
 
 
 def _clean(args: argparse.Namespace) -> int:
+    from .chunk import clean_article
     from .read import ReadError, read_file
-    from .runner import clean_article
 
     status = 0
     for record in read_file(args.file):

@@ -11,7 +11,7 @@ What ``run_dask`` does, and how it shares everything else with ``runner.run``:
    (``runner.open_run``: same names, same resume filter, same
    read-error and duplicate-id rows);
 4. each chunk is one task: a worker loads spaCy once (a per-process cache)
-   and runs ``runner.process_articles``, the function a local run calls;
+   and runs ``chunk.process_articles``, the function a local run calls;
    only plain tables travel back;
 5. this process writes each result as an atomic part (``save.write_part``),
    then ``save.finalize`` and the manifest, exactly as a local run.
@@ -42,19 +42,11 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from . import __version__, config, save
+from .chunk import Stages, process_articles
 from .classify import load_model
 from .parse import load_nlp
 from .read import Article
-from .runner import (
-    RunError,
-    RunSummary,
-    Stages,
-    check_options,
-    open_run,
-    process_articles,
-    progress_bar,
-    run_manifest,
-)
+from .runner import RunError, RunSummary, check_options, open_run, progress_bar, run_manifest
 
 if TYPE_CHECKING:
     from distributed import Client, Future

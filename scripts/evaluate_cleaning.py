@@ -21,11 +21,11 @@ from html import escape
 from pathlib import Path
 
 from pipeline import config
+from pipeline.chunk import clean_article
 from pipeline.clean import CleanedArticle, clean_html, clean_text
 from pipeline.furniture import SITE_MIN_PAGES, clean_sites, site_furniture, site_key
 from pipeline.quality import fold, score_page, total
 from pipeline.read import Article, read_inputs
-from pipeline.runner import clean_article
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -7,6 +7,7 @@ from html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.chunk import clean_article
 from pipeline.clean import (
     clean_html,
     clean_text,
@@ -18,7 +19,6 @@ from pipeline.furniture import clean_site, clean_sites, site_furniture, site_key
 from pipeline.lines import fill_gaps, html_blocks, split_lines
 from pipeline.quality import fold, score_page, total
 from pipeline.read import Article, read_inputs
-from pipeline.runner import clean_article
 
 from .conftest import DATA, RAW
 

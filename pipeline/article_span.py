@@ -17,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 
-from .lines import LINE_CACHE_SIZE, CleanedArticle, Line, normalise_line
+from . import config
+from .lines import CleanedArticle, Line, normalise_line
 
 #: A body paragraph has at least this many words...
 BODY_MIN_WORDS = 8
@@ -95,7 +96,7 @@ _WIRE_DATELINE = re.compile(
 )
 
 
-@lru_cache(maxsize=LINE_CACHE_SIZE)
+@lru_cache(maxsize=config.LINE_CACHE_SIZE)
 def is_body_like(line: str) -> bool:
     """Whether a line reads like a paragraph of running text."""
     words = len(line.split())

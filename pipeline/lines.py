@@ -17,8 +17,8 @@ from functools import lru_cache
 
 import trafilatura
 
-#: Lines whose comparison keys are remembered.
-LINE_CACHE_SIZE = 32768
+from . import config
+
 #: Zero-width characters: invisible, so they never count as text.
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -60,7 +60,7 @@ def split_lines(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
-@lru_cache(maxsize=LINE_CACHE_SIZE)
+@lru_cache(maxsize=config.LINE_CACHE_SIZE)
 def normalise_line(line: str) -> str:
     """A line's comparison key: case, spacing and end punctuation ignored.
 

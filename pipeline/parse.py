@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from . import config
 from .attribution import find_attributions
-from .topics import Cue, label_cues, rights_topics
+from .topics import Cue, label_cues, rights_topics, sentence_of
 
 logger = logging.getLogger(__name__)
 
@@ -151,14 +151,11 @@ def _entities_by_sentence(doc: Doc, spans: Sequence[Span]) -> list[tuple[dict, .
     """Each sentence's entities. ``span.ents`` would rebuild ``doc.ents`` for
     every sentence; this walks them once."""
     found: list[list[dict]] = [[] for _ in spans]
-    position = 0
     for ent in doc.ents:
-        while position < len(spans) and spans[position].end <= ent.start:
-            position += 1
-        if position < len(spans) and spans[position].start <= ent.start \
-                and ent.end <= spans[position].end:
-            found[position].append({"text": ent.text, "label": ent.label_,
-                                    "start": ent.start_char, "end": ent.end_char})
+        index = sentence_of(spans, ent.start)
+        if index is not None and ent.end <= spans[index].end:
+            found[index].append({"text": ent.text, "label": ent.label_,
+                                 "start": ent.start_char, "end": ent.end_char})
     return [tuple(row) for row in found]
 
 

@@ -13,7 +13,7 @@ a word could matter.
 Also here: the small token helpers both modules use (noun phrases,
 pronouns, verb forms without a lemmatizer, coarse word classes from the
 tagger's fine tags: the pipeline drops spaCy's ``attribute_ruler``, which
-only maps those tags to coarse ones and took ~12% of spaCy's time).
+only maps those tags to coarse ones and took 9-12% of spaCy's time).
 """
 
 from __future__ import annotations

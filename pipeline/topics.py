@@ -76,7 +76,7 @@ def rights_topics(doc: Doc, sentences: Sequence[Span]) -> list[tuple[str, ...]]:
     order = list(load_lexicon_keys())
     found: list[set[str]] = [set() for _ in sentences]
     for match_id, start, _ in topic_matcher(doc):
-        index = _sentence_of(sentences, start)
+        index = sentence_of(sentences, start)
         if index is not None:
             found[index].add(doc.vocab.strings[match_id])
     return [tuple(sorted(topics, key=order.index)) for topics in found]
@@ -117,7 +117,7 @@ def label_cues(doc: Doc, sentences: Sequence[Span]) -> list[tuple[Cue, ...]]:
 
 def _offer(best: list[dict], sentences: Sequence[Span], label: str,
            rank: tuple[int, int, int, int]) -> None:
-    index = _sentence_of(sentences, rank[1])
+    index = sentence_of(sentences, rank[1])
     if index is not None and (label not in best[index] or rank < best[index][label]):
         best[index][label] = rank
 
@@ -143,7 +143,7 @@ def _negation_span(token: Token) -> tuple[int, int] | None:
     return None
 
 
-def _sentence_of(sentences: Sequence[Span], token_index: int) -> int | None:
+def sentence_of(sentences: Sequence[Span], token_index: int) -> int | None:
     """Index of the sentence holding a token (sentences are sorted and disjoint)."""
     low, high = 0, len(sentences)
     while low < high:

@@ -35,6 +35,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, normalize
 
 from . import config
+from .cue_gate import CueGate
 from .cue_lexicons import CUE_PAIRS, CUES, HEAD_CUES
 
 MODEL_FILE = "model.joblib"
@@ -193,8 +194,25 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         """Matches per cue (rows: texts, columns: ``CUES`` order or the cues
         numbered in ``which``), before scaling."""
         patterns = self.patterns_ if which is None else [self.patterns_[i] for i in which]
-        return np.array([[len(p.findall(text)) for p in patterns] for text in X],
-                        dtype=np.float64).reshape(len(X), len(patterns))
+        gate = self._gate(which)
+        counts = np.zeros((len(X), len(patterns)), dtype=np.float64)
+        for row, text in enumerate(X):
+            for column in gate.candidates(text):
+                counts[row, column] = len(patterns[column].findall(text))
+        return counts
+
+    def _gate(self, which: Sequence[int] | None) -> CueGate:
+        """The word gate for the patterns counted (built on first use, so
+        models saved before it existed get one too)."""
+        gates = self.__dict__.setdefault("_gates", {})
+        key = None if which is None else tuple(which)
+        if key not in gates:
+            patterns = self.patterns_ if which is None else [self.patterns_[i] for i in which]
+            gates[key] = CueGate(patterns)
+        return gates[key]
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_gates"}
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
         counts = self.counts(X)

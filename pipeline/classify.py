@@ -116,23 +116,37 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
+        # Counts are (texts x distinct words) @ (distinct words x n-grams):
+        # Python touches each word once, sparse algebra does the rest.
+        word_ids: dict[str, int] = {}
+        indices: list[int] = []
+        indptr = [0]
+        for text in X:
+            for word in text.split():
+                indices.append(word_ids.setdefault(word, len(word_ids)))
+            indptr.append(len(indices))
+        words = sp.csr_matrix((np.ones(len(indices)), indices, indptr),
+                              shape=(len(indptr) - 1, len(word_ids)))
+        matrix = (words @ self._word_grams(word_ids)).tocsr()
+        matrix.sum_duplicates()
+        matrix.data = (np.log(matrix.data) + 1.0) * self.idf_[matrix.indices]
+        return normalize(matrix, copy=False)
+
+    def _word_grams(self, words: Iterable[str]) -> sp.csr_matrix:
+        """One row per word: how often each n-gram column occurs in it."""
         columns = self.__dict__.setdefault("_columns", {})
         if len(columns) > config.NGRAM_CACHE_WORDS:
             columns.clear()
         indices: list[int] = []
         indptr = [0]
-        for text in X:
-            for word in text.split():
-                found = columns.get(word)
-                if found is None:
-                    found = columns[word] = self._word_columns(word)
-                indices.extend(found)
+        for word in words:
+            found = columns.get(word)
+            if found is None:
+                found = columns[word] = self._word_columns(word)
+            indices.extend(found)
             indptr.append(len(indices))
-        matrix = sp.csr_matrix((np.ones(len(indices)), indices, indptr),
-                               shape=(len(indptr) - 1, len(self.idf_)))
-        matrix.sum_duplicates()
-        matrix.data = (np.log(matrix.data) + 1.0) * self.idf_[matrix.indices]
-        return normalize(matrix, copy=False)
+        return sp.csr_matrix((np.ones(len(indices)), indices, indptr),
+                             shape=(len(indptr) - 1, len(self.idf_)))
 
     def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         names = np.empty(len(self.vocabulary_), dtype=object)

@@ -1,42 +1,18 @@
-"""The notebook helpers: tables of a real run, plots, displaCy, retraining."""
+"""The exploration notebook's helpers: tables of a real run, plots, displaCy."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
 import pandas as pd
 import pytest
 
-from pipeline import config, explore, load_run
-from pipeline.classify import load_model, predict_table
-from pipeline.train import read_labeled
-
-from .conftest import PROJECT
-
-USER_LABELS = PROJECT / "notebooks" / "my_labels.csv"
-#: Any weight other than the shipped rows' 1.0, to see it reach the card.
-USER_WEIGHT = 3.0
+from pipeline import explore, load_run
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> explore.RunTables:
     return load_run(explore.sample_run(tmp_path_factory.mktemp("run")))
-
-
-@pytest.fixture(scope="module")
-def shipped() -> pd.DataFrame:
-    return read_labeled([config.LABELED_DATA_DIR])
-
-
-@pytest.fixture(scope="module")
-def card() -> dict:
-    return load_model()[1]
-
-
-@pytest.fixture(scope="module")
-def yours() -> pd.DataFrame:
-    return read_labeled([USER_LABELS], weight=USER_WEIGHT)
 
 
 def test_explore_load_run_reads_every_table(tables, model):
@@ -163,66 +139,3 @@ def test_explore_helpers_accept_an_empty_run(tables):
     assert explore.label_counts_over_time(empty).empty
     assert explore.review_table(empty).empty
     assert explore.strongest_sentences(empty, "denial").empty
-
-
-# -- retraining --------------------------------------------------------------
-
-def test_explore_comparison_split_keeps_the_shipped_holdout(shipped, yours, card):
-    train, holdout = explore.comparison_split(shipped, yours, card)
-    held = set(card["holdout_groups"])
-    assert set(holdout.loc[holdout["part"] == "shipped", "group"]) == \
-        held & set(shipped["group"])
-    assert not set(train["group"]) & set(holdout["group"])
-    assert not set(train["text"]) & set(holdout["text"])
-    mine = holdout[holdout["part"] == "yours"]
-    assert 0 < len(mine) < len(yours) and mine["label"].nunique() > 1
-    assert len(mine) + (train["part"] == "yours").sum() == len(yours)
-
-
-def test_explore_comparison_split_trains_on_all_of_a_few_documents(shipped, yours, card, caplog):
-    few = yours[yours["group"].isin(sorted(set(yours["group"]))[:3])]
-    with caplog.at_level(logging.WARNING, logger="pipeline.explore"):
-        train, holdout = explore.comparison_split(shipped, few, card)
-    assert (holdout["part"] == "shipped").all() and (train["part"] == "yours").sum() == len(few)
-    assert "none are held out" in caplog.text
-    with pytest.raises(ValueError, match="holdout_groups"):
-        explore.comparison_split(shipped, yours, {})
-
-
-def test_explore_retrain_end_to_end(tmp_path, shipped, yours, card, model):
-    train, holdout = explore.comparison_split(shipped, yours, card)
-    train = pd.concat([train[train["part"] == "yours"],
-                       train[train["part"] == "shipped"].sample(600, random_state=0)])
-    new = explore.fit_model(train)
-    models = {"shipped": model, "retrained": new}
-
-    table = explore.compare_models(models, holdout)
-    assert list(table.index) == [(m, p) for m in models for p in ("all", "shipped", "yours")]
-    assert table.loc[("retrained", "all"), "n"] == len(holdout)
-    assert 0.5 < table.loc[("retrained", "all"), "macro_f1"] <= 1
-
-    figure = explore.plot_confusion_matrices(models, holdout)
-    assert [a.get_title().split(":")[0] for a in figure.axes] == ["shipped", "retrained"]
-
-    curve = explore.learning_curve_points(train, holdout, full_model=new)
-    assert curve["n_train"].is_monotonic_increasing and curve["n_train"].iloc[-1] == len(train)
-    assert curve["macro_f1"].iloc[-1] == pytest.approx(table.loc[("retrained", "all"),
-                                                                 "macro_f1"])
-    assert len(explore.plot_learning_curve(curve, {"shipped": 0.8}).axes[0].lines) == 2
-
-    saved = explore.save_retrained(new, tmp_path / "mine", train, holdout)
-    reloaded, loaded_card = load_model(tmp_path / "mine")
-    assert loaded_card["sha256"] == saved["sha256"]
-    assert loaded_card["holdout_groups"] == sorted(set(holdout["group"]))
-    assert loaded_card["training_data"]["n_train"] == len(train)
-    assert set(loaded_card["training_data"]["weights"]) == {"1.0", str(USER_WEIGHT)}
-
-    sentences = pd.DataFrame({"article_id": "a", "sentence_index": range(3),
-                              "text": ["We reject the report.", "Rain fell.",
-                                       "Both sides agreed to meet again."]})
-    sentences = pd.concat([sentences, predict_table(reloaded, sentences["text"].tolist())],
-                          axis=1)
-    changes = explore.compare_labels(sentences, model)
-    assert (changes["changed"] == (changes["label"] != changes["old_label"])).all()
-    assert changes.loc[0, "old_label"] == "denial"
-

@@ -301,11 +301,21 @@ def save_model(model: Pipeline, folder: Path, card: dict) -> dict:
     """Write ``model.joblib`` and its card (with hash and versions) to ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    _forget_object_ids(model)
     joblib.dump(model, folder / MODEL_FILE, compress=3)
     card = {**card, "labels": [str(c) for c in model.classes_],
             "versions": library_versions(), "sha256": file_sha256(folder / MODEL_FILE)}
     (folder / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
     return card
+
+
+def _forget_object_ids(model: Pipeline) -> None:
+    """Drop the memory addresses scikit-learn's vectorizers keep (a cache that
+    says "stop words already checked"), so the same data and seed give the
+    same model file, byte for byte, in any process."""
+    for estimator in [model, *model.get_params(deep=True).values()]:
+        if isinstance(estimator, BaseEstimator):
+            estimator.__dict__.pop("_stop_words_id", None)
 
 
 def load_model(folder: str | Path | None = None) -> tuple[Pipeline, dict]:

@@ -228,6 +228,12 @@ class CueFeatures(TransformerMixin, BaseEstimator):
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "_gates"}
 
+    def __setstate__(self, state: dict) -> None:
+        # Models saved before pairs and head cues existed: give them the
+        # parameters they were fitted with (none), so get_params and repr work.
+        defaults = {"pairs": (), "head_cues": (), "head_words": config.HEAD_WORDS}
+        super().__setstate__({**defaults, **state})
+
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
         counts = self.counts(X)
         # Models saved before pairs and head cues existed lack these attributes.

@@ -175,6 +175,12 @@ def test_classify_cues_of_models_saved_before_pairs_still_work():
     assert cues.transform(["we reject the report."]).shape == (1, len(cues.names_))
     del cues.pair_index_, cues.head_index_, cues.names_
     assert cues.transform(["we reject the report."]).shape == (1, len(CUES))
+    state = cues.__getstate__()
+    del state["pairs"], state["head_cues"], state["head_words"]
+    old = CueFeatures.__new__(CueFeatures)
+    old.__setstate__(state)
+    assert old.get_params()["pairs"] == () and "CueFeatures" in repr(old)
+    assert old.transform(["we reject the report."]).shape == (1, len(CUES))
 
 
 @pytest.mark.parametrize("text,words,head", [

@@ -83,8 +83,9 @@ _OPEN_QUOTES = "“\""
 _HEADLINE_TAIL = re.compile(r":\s*(?P<who>[\w .'’-]{1,40})$")
 _HEADLINE_HEAD = re.compile(r"^(?P<who>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3})\s*:\s+\S")
 _HEADLINE_SAYS = re.compile(r",?\s+says\s+(?P<who>[\w .'’-]{1,40})$")
-_TURN = re.compile(r"^\s*(?P<who>Q|Question|A|Answer|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})"
-                   r"\s*[:：]\s")
+# "Name: ...", "Q: ...", and the bare "Q What ..." of US government transcripts.
+_TURN = re.compile(r"^\s*(?:(?P<who>Q|Question|A|Answer|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})"
+                   r"\s*[:：]\s|(?P<bare>Q)\s+(?=[A-Z\"“‘']))")
 _QUESTION_TURNS = frozenset({"q", "question"})
 _ANSWER_TURNS = frozenset({"a", "answer"})
 _ASKERS = frozenset({"reporter", "journalist", "correspondent", config.QUESTIONER_SPEAKER})
@@ -306,7 +307,8 @@ def _turn_speakers(sentences: Sequence[SentenceView], answerer: str,
     for sentence in sentences:
         if sentence.new_paragraph and not sentence.headline:
             match = _TURN.match(sentence.text)
-            who = _turn_owner(match.group("who"), answerer, people) if match else None
+            label = match.group("who") or match.group("bare") if match else None
+            who = _turn_owner(label, answerer, people) if label else None
             markers += who is not None
             current = who if who is not None else current
         turns.append(current)

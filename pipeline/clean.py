@@ -51,6 +51,7 @@ from .article_span import (
     strip_source_tag,
 )
 from .lines import fill_gaps, html_blocks, is_recoverable, split_lines
+from .unwrap import unwrap_hard_wraps
 
 __all__ = ["LINE_RULES", "CleanedArticle", "Line", "assemble", "clean_html", "clean_text",
            "find_date", "is_body_like", "is_other_language", "line_reason", "strip_source_tag"]
@@ -333,13 +334,14 @@ def clean_text(text: str, *, title: str = "") -> CleanedArticle:
     """Clean one scraped plain-text page.
 
     Args:
-        text: the page's visible text, a block per line.
+        text: the page's visible text, a block per line (hard-wrapped
+            paragraphs are joined first: ``unwrap.py``).
         title: the title when the record carries one; otherwise it is found.
 
     Returns:
         The cleaned article with a decision for every non-empty line.
     """
-    return _clean_lines(split_lines(text), title=title)
+    return _clean_lines(split_lines(unwrap_hard_wraps(text)), title=title)
 
 
 def clean_html(html: str, *, title: str = "") -> CleanedArticle:

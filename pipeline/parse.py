@@ -74,7 +74,19 @@ def _may_end_sentence(doc: Doc, index: int) -> bool:
     quote or bracket right after one."""
     while index > 0 and doc[index].text in config.SENTENCE_CLOSERS:
         index -= 1
-    return doc[index].text[-1:] in config.SENTENCE_FINAL
+    token = doc[index]
+    if token.text[-1:] not in config.SENTENCE_FINAL:
+        return False
+    return not _is_title_period(doc, index)
+
+
+def _is_title_period(doc: Doc, index: int) -> bool:
+    """Whether the token at ``index`` is, or is the period glued to, a title
+    such as "Mr." or "MS.", after which a name follows, not a new sentence."""
+    token = doc[index]
+    if token.text == "." and index > 0 and not doc[index - 1].whitespace_:
+        return doc[index - 1].lower_ in config.TITLE_ABBREVIATIONS
+    return token.lower_.rstrip(".") in config.TITLE_ABBREVIATIONS
 
 
 def load_nlp(name: str | None = None) -> Language:

@@ -118,6 +118,24 @@ def test_attribution_transcript_turns_and_title_speaker(nlp):
     assert sentences[2].target == ""  # journalists ask; they target nobody
 
 
+def test_attribution_capital_turns_and_bare_q_of_us_transcripts(nlp):
+    """US government transcripts write "MS. LANE:" and "Q" without a colon;
+    the journalist's questions must not be put in the secretary's mouth."""
+    text = ("Press Briefing by Press Secretary Dana Lane, 3 March\n\n"
+            "MS. LANE: Good afternoon. We will start with the summit.\n\n"
+            "Q Thank you. Critics say the detentions were unlawful. Your comment?\n\n"
+            "MS. LANE: That claim is false.\n\n"
+            "Q And on trade?\n\n"
+            "MS. LANE: Talks resume next week.")
+    sentences = doc_sentences(nlp(text), title=text.split("\n")[0])
+    speakers = {s.text: s.speaker for s in sentences}
+    asker = config.QUESTIONER_SPEAKER
+    assert speakers["MS. LANE: Good afternoon."] == "Dana Lane"
+    assert speakers["Critics say the detentions were unlawful."] == asker
+    assert speakers["MS. LANE: That claim is false."] == "Dana Lane"
+    assert speakers["Q And on trade?"] == asker
+
+
 def test_attribution_named_turns_and_pronouns(nlp):
     text = ("Remarks by Ambassador Noor Haddad after the council meeting\n"
             "Ambassador Noor Haddad: Good afternoon. We condemned the attack on the aid convoy.\n"

@@ -33,6 +33,15 @@ def test_parse_line_breaks_always_break_sentences(nlp):
     assert [s.text for s in sentences] == text.split("\n")
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("MS. LANE: Good afternoon. We start now.", ["MS. LANE: Good afternoon.", "We start now."]),
+    ("Talks ended, said Mr. Moss. Dr. Roe agreed.", ["Talks ended, said Mr. Moss.",
+                                                    "Dr. Roe agreed."]),
+])
+def test_parse_titles_do_not_end_sentences(nlp, text, expected):
+    assert [s.text for s in doc_sentences(nlp(text))] == expected
+
+
 def test_parse_entities_are_listed(nlp):
     (sentence,) = doc_sentences(nlp("Amira Koval met officials of the European Union in Geneva."))
     labels = {e["text"]: e["label"] for e in sentence.entities}

@@ -1,0 +1,80 @@
+"""Hard-wrapped text back into paragraphs, before cleaning judges lines.
+
+Government archives, e-mail bulletins and markdown exports often wrap prose
+at a fixed width (70-80 characters) with single newlines inside a paragraph
+and blank lines between paragraphs. The cleaner judges a page line by line,
+so a wrapped paragraph would be judged as a dozen short fragments (many of
+them dropped as furniture) and spaCy would break sentences at every line
+end. ``unwrap_hard_wraps`` finds such texts and joins each wrapped line to
+the next; any other text is returned unchanged.
+
+A line was wrapped when the next line's first word would not have fitted
+on it: that is the rule every wrapping tool follows, and it leaves short
+lines (headings, list items, speaker turns, the last line of a paragraph)
+where they are.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+
+#: Wrapping widths seen in practice (RFC 3676 e-mail 66-78, markdown 72-80,
+#: older archives 60-65). Texts whose line lengths centre elsewhere are
+#: scraped a block per line and must not be joined.
+MIN_WIDTH, MAX_WIDTH = 40, 100
+#: A wrapped text fills most of its lines: at least this share of the lines
+#: followed by another line end within ``FULL_MARGIN`` characters of the width.
+MIN_FULL_SHARE = 0.6
+FULL_MARGIN = 15
+#: Fewer wrapped-looking lines than this is too little evidence.
+MIN_FULL_LINES = 3
+#: The estimated width is this quantile of the line lengths (robust to a
+#: stray long line, such as a URL).
+WIDTH_QUANTILE = 0.95
+
+_LIST_ITEM = re.compile(r"\s*(?:[-*\u2022\u2013\u2014]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
+
+
+def unwrap_hard_wraps(text: str) -> str:
+    """``text`` with hard-wrapped paragraphs joined into one line each (lines
+    joined by one space), or ``text`` itself when it is not hard-wrapped."""
+    lines = text.split("\n")
+    width = wrap_width(lines)
+    if width is None:
+        return text
+    joined = [lines[0]]
+    for previous, line in itertools.pairwise(lines):
+        if _was_wrapped(previous, line, width):
+            joined[-1] = joined[-1].rstrip() + " " + line.lstrip()
+        else:
+            joined.append(line)
+    return "\n".join(joined)
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width the text was wrapped at, or ``None`` if it was not wrapped."""
+    inner = [len(line.rstrip()) for line, following in itertools.pairwise(lines)
+             if line.strip() and following.strip()]
+    if len(inner) < MIN_FULL_LINES:
+        return None
+    width = int(np.quantile(inner, WIDTH_QUANTILE))
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        return None
+    full = sum(width - FULL_MARGIN <= length for length in inner)
+    if full < MIN_FULL_LINES or full < MIN_FULL_SHARE * len(inner):
+        return None
+    return width
+
+
+def _was_wrapped(line: str, following: str, width: int) -> bool:
+    """Whether ``following`` continues ``line`` (the wrapper moved its first
+    word down because it did not fit)."""
+    if not line.strip() or not following.strip():
+        return False
+    if line.endswith("  ") or _LIST_ITEM.match(following):  # markdown break, list item
+        return False
+    first_word = following.split(None, 1)[0]
+    return len(line.rstrip()) + 1 + len(first_word) > width

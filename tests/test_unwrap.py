@@ -1,0 +1,68 @@
+"""Hard-wrapped text (archives, bulletins, markdown exports) is joined back
+into paragraphs before cleaning; any other text is left alone."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.clean import clean_text
+from pipeline.unwrap import unwrap_hard_wraps, wrap_width
+
+READOUT = [
+    "Readout of the Foreign Minister's Call with the Minister of Foreign Affairs of Norland",
+    ("The Foreign Minister spoke by phone today with her Norlandic counterpart about the "
+    "humanitarian situation in the border provinces. She stressed the government's commitment "
+    "to working with Norland and the United Nations to reopen the crossings for aid convoys."),
+    ("The two ministers agreed to hold the next round of their human rights dialogue in the "
+    "spring and to exchange views on the protection of journalists before then. They also "
+    "discussed trade, energy security and the upcoming regional summit."),
+    "###",
+]
+
+
+def wrapped(paragraphs: list[str], width: int = 72) -> str:
+    return "\n\n".join(textwrap.fill(p, width=width) for p in paragraphs)
+
+
+@pytest.mark.parametrize("width", [60, 72, 78, 80])
+def test_unwrap_joins_each_wrapped_paragraph_into_one_line(width):
+    text = wrapped(READOUT, width)
+    assert wrap_width(text.split("\n")) is not None
+    assert unwrap_hard_wraps(text) == "\n\n".join(READOUT)
+
+
+def test_unwrap_keeps_short_lines_list_items_and_markdown_breaks():
+    body = wrapped(READOUT[1:3])
+    text = f"Statement by the spokesperson  \n10:15 A.M.\n\n{body}\n- first point\n- second point"
+    unwrapped = unwrap_hard_wraps(text).split("\n")
+    assert unwrapped[:2] == ["Statement by the spokesperson  ", "10:15 A.M."]
+    assert unwrapped[3:] == [READOUT[1], "", READOUT[2], "- first point", "- second point"]
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "Home\nNews\nWorld\nSport\nWeather",  # a menu: short lines
+    "\n".join([READOUT[1], READOUT[2], READOUT[1]]),  # a block per line
+    "Share:\nFacebook\nTwitter\n\nRelated news\nMinister visits the capital for talks",
+])
+def test_unwrap_leaves_texts_that_are_not_wrapped(text):
+    assert unwrap_hard_wraps(text) == text
+
+
+def test_unwrap_lets_the_cleaner_keep_a_wrapped_readout():
+    """Wrapped at 72, the readout's lines used to be judged one by one."""
+    cleaned = clean_text(wrapped(READOUT))
+    assert cleaned.title == READOUT[0]
+    assert list(cleaned.paragraphs) == READOUT[1:3]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab c.-\n"), max_size=90), max_size=30))
+def test_unwrap_only_turns_newlines_into_spaces(lines):
+    text = "\n".join(lines)
+    unwrapped = unwrap_hard_wraps(text)
+    assert unwrapped.split() == text.split()

@@ -31,6 +31,10 @@ MIN_FULL_SHARE = 0.6
 FULL_MARGIN = 15
 #: Fewer wrapped-looking lines than this is too little evidence.
 MIN_FULL_LINES = 3
+#: Wrapping breaks lines wherever the width runs out, so most full lines end
+#: inside a sentence; a block-per-line page ends nearly all with a full stop.
+MIN_OPEN_SHARE = 0.5
+_CLOSED = tuple(".!?:;\"”’)")
 #: The estimated width is this quantile of the line lengths (robust to a
 #: stray long line, such as a URL).
 WIDTH_QUANTILE = 0.95
@@ -56,17 +60,18 @@ def unwrap_hard_wraps(text: str) -> str:
 
 def wrap_width(lines: list[str]) -> int | None:
     """The width the text was wrapped at, or ``None`` if it was not wrapped."""
-    inner = [len(line.rstrip()) for line, following in itertools.pairwise(lines)
-             if line.strip() and following.strip()]
+    inner = [line.rstrip() for line, following in itertools.pairwise(lines)
+            if line.strip() and following.strip()]
     if len(inner) < MIN_FULL_LINES:
         return None
-    width = int(np.quantile(inner, WIDTH_QUANTILE))
+    width = int(np.quantile([len(line) for line in inner], WIDTH_QUANTILE))
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return None
-    full = sum(width - FULL_MARGIN <= length for length in inner)
-    if full < MIN_FULL_LINES or full < MIN_FULL_SHARE * len(inner):
+    full = [line for line in inner if width - FULL_MARGIN <= len(line)]
+    if len(full) < MIN_FULL_LINES or len(full) < MIN_FULL_SHARE * len(inner):
         return None
-    return width
+    open_lines = sum(not line.endswith(_CLOSED) for line in full)
+    return width if open_lines >= MIN_OPEN_SHARE * len(full) else None
 
 
 def _was_wrapped(line: str, following: str, width: int) -> bool:

@@ -49,10 +49,10 @@ def test_unwrap_keeps_short_lines_list_items_and_markdown_breaks():
     "\n".join([READOUT[1], READOUT[2], READOUT[1]]),  # a block per line
     # A block per line whose sentences are about as long as a wrapped line:
     # they end with full stops, wrapped lines mostly do not.
-    "Port rules\nThe minister said on Tuesday that new rules would protect workers in ports.\n"
+    ("Port rules\nThe minister said on Tuesday that new rules would protect workers in ports.\n"
     "Unions welcomed the decision but said they would watch how it is applied.\n"
     "Officials expect the first inspections to begin before the end of the year.\n"
-    "Appendix:\nSuggest to a friend",
+    "Appendix:\nSuggest to a friend"),
     "Share:\nFacebook\nTwitter\n\nRelated news\nMinister visits the capital for talks",
 ])
 def test_unwrap_leaves_texts_that_are_not_wrapped(text):

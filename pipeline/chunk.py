@@ -60,7 +60,7 @@ def process_articles(stages: Stages, articles: Sequence[Article]
     started = time.perf_counter()
     kept, errors = [], []
     for article, cleaned in _clean_chunk(articles, errors):
-        problem = _unusable(cleaned)
+        problem = _unusable(article, cleaned)
         if problem:
             errors.append(error_row(article.source, *problem))
         else:
@@ -104,13 +104,20 @@ def _clean_chunk(articles: Sequence[Article], errors: list[dict]
     return [(article, page) for (article, _), page in zip(cleaned, pages)]
 
 
-def _unusable(cleaned: CleanedArticle) -> tuple[str, str] | None:
-    if not cleaned.paragraphs:
+def _unusable(article: Article, cleaned: CleanedArticle) -> tuple[str, str] | None:
+    if not cleaned.paragraphs and not (cleaned.title and is_headline_record(article)):
         return "empty_after_cleaning", "no body text was left after cleaning."
     if len(cleaned.text) > config.MAX_ARTICLE_CHARS:
         return "too_large", (f"the cleaned article has {len(cleaned.text):,} characters; the "
                              f"limit is {config.MAX_ARTICLE_CHARS:,} (config.MAX_ARTICLE_CHARS).")
     return None
+
+
+def is_headline_record(article: Article) -> bool:
+    """A record whose whole text is its title (a headline corpus): its
+    title is the article, not a page whose body cleaning lost."""
+    return bool(article.title) and article.html is None and \
+        " ".join((article.text or "").split()) == " ".join(article.title.split())
 
 
 def _tables(labels: Sequence[str], kept, parsed, predictions: pd.DataFrame

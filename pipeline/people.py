@@ -61,8 +61,8 @@ class People:
 
     def full_name(self, name: str) -> str:
         name = strip_titles(strip_possessive(name))
-        if name.isupper() and len(name) > 3:  # a transcript's "MS. PSAKI:"
-            name = name.title()
+        if name.isupper() and name.title().split()[-1] in self.names:
+            name = name.title()  # a transcript's "MS. PSAKI:" (not "NATO")
         if name in self.roles:
             return name
         for known in self.order:  # an entity that ran on: "Nguyet of the Ministry"

@@ -97,3 +97,21 @@ def test_runner_drops_lines_a_site_repeats_across_a_chunk(tmp_path):
     assert not sentences["text"].str.contains("quoted with attribution").any()
     assert (sentences["text"] == stock).sum() == 3
     assert sentences["article_id"].nunique() == 6
+
+
+def test_runner_headline_records_are_articles_not_errors(tmp_path):
+    """A headline corpus has records whose text is their title: each is one
+    sentence. A page whose body cleaning lost is still an error row."""
+    headlines = ["Ministry rejects report on detained reporters as groundless",
+                 "Two countries agree to resume rights dialogue next spring"]
+    path = tmp_path / "headlines.jsonl"
+    with path.open("w") as handle:
+        for n, headline in enumerate(headlines):
+            handle.write(json.dumps({"id": f"h-{n}", "title": headline, "text": headline}) + "\n")
+        handle.write(json.dumps({"id": "menu", "title": "Home page",
+                                 "text": "Home page\nHome\nNews\nShare:\nLog in"}) + "\n")
+    summary = run([path], tmp_path / "out", fmt="csv")
+    sentences = save.read_table(tmp_path / "out")
+    assert sentences["text"].tolist() == headlines
+    errors = save.read_table(tmp_path / "out", "errors")
+    assert errors["source"].tolist() == [f"{path}:3"] and summary.errors == 1

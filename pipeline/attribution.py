@@ -79,6 +79,7 @@ SOURCE_NOUNS = ROLE_NOUNS | frozenset(
     "ministry government office council committee commission embassy agency union group "
     "court police army party delegation mission experts".split())
 _NOT_SPEAKERS = frozenset({"which", "that", "who", "what", "there"})
+_NAME_PARTICLES = frozenset({"of", "the", "for", "and", "de", "van", "von", "bin", "al", "da", "du"})
 _OPEN_QUOTES = "“\""
 _HEADLINE_TAIL = re.compile(r":\s*(?P<who>[\w .'’-]{1,40})$")
 _HEADLINE_HEAD = re.compile(r"^(?P<who>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3})\s*:\s+\S")
@@ -338,9 +339,18 @@ def _headline_speaker(text: str) -> str:
         match = pattern.search(text)
         who = match.group("who").strip() if match else ""
         words = who.split()
-        if 0 < len(words) <= 4 and (who[0].isupper() or words[-1].lower() in SOURCE_NOUNS):
+        if 0 < len(words) <= 4 and (who[0].isupper() or words[-1].lower() in SOURCE_NOUNS) \
+                and (pattern is not _HEADLINE_HEAD or _names_someone(words)):
             return who
     return ""
+
+
+def _names_someone(words: Sequence[str]) -> bool:
+    """A headline's "X: ..." head names a speaker ("Chinese FM", "Spokesperson
+    Li"), not a topic ("COVID-19 in Hong Kong", "Trade talks")."""
+    return not any(any(c.isdigit() for c in word) or
+                   (word.islower() and word not in _NAME_PARTICLES) for word in words[1:]) \
+        and not any(c.isdigit() for c in words[0])
 
 
 def _starts_quote_without_verb(sentence: SentenceView) -> bool:

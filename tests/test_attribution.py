@@ -80,6 +80,10 @@ def test_attribution_carry_over_stays_in_its_paragraph(nlp):
      "Officials from three embassies"),
     ("The court did not respond to a request for comment.", ""),
     ("The hearing lasted two hours.", ""),
+    # Headlines: "X: ..." names a speaker only when X reads as a name or role.
+    ("Deputy FM Osei: Dialogue with the council will go on", "Osei"),
+    ("Flu season in the north: hospitals open new wards", ""),
+    ("COVID-19 rules: schools reopen on Monday", ""),
 ])
 def test_attribution_reporting_patterns(nlp, text, speaker):
     (sentence,) = doc_sentences(nlp(text))

@@ -18,6 +18,14 @@ from datetime import datetime
 from functools import lru_cache
 
 from . import config
+from .end_lists import (
+    COMMENTS_HEADING,
+    FOOTER_COPYRIGHT,
+    MONTHS,
+    list_end,
+    listed_dates,
+    tail_end,
+)
 from .lines import CleanedArticle, Line, normalise_line
 
 #: A body paragraph has at least this many words...
@@ -51,14 +59,6 @@ TEASER_MAX_WORDS = 40
 #: This many paragraphs in a row, each set apart by two or more other lines,
 #: are a teaser list (title, author, date, summary), not the article.
 TEASER_RUN = 3
-#: At most this many short lines after the last paragraph are a list closing
-#: the article, when one of these rules fires on the line after them.
-TAIL_MAX_LINES = 8
-_TAIL_ENDS = frozenset({"widget", "block_heading", "copyright", "navigation", "breadcrumb"})
-#: ...or this many when the article announces the list (its last line ends with ":").
-TAIL_LIST_MAX_LINES = 80
-#: Dated lines, this many or more in a row under a label ending with ":", are a list.
-LISTED_DATES_MIN = 3
 #: A title has this many words at least and at most.
 TITLE_MIN_WORDS = 4
 TITLE_MAX_WORDS = 30
@@ -66,22 +66,13 @@ TITLE_MAX_WORDS = 30
 
 END_PUNCT = re.compile(r"[.!?:…][\"'”’)\]]*$|[\"”’]$")
 _TRUNCATED = re.compile(r"(?:…|\.\.\.)\s*$")
-_CUT = re.compile(r"…|\.\.\.")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _TURN = re.compile(r"^(?:Q|A|Question|Answer)\s*[:：]", re.IGNORECASE)
-_COMMENTS_HEADING = re.compile(
-    r"^(?:\[\s*)?(?:\d+\s+)?(?:comments?|responses?|replies|discussion|join the (?:discussion|conversation)|"
-    r"leave a (?:comment|reply)|post a comment|add a comment|read all comments|show comments|"
-    r"view comments|conversation)\b[^.!?]{0,120}$|^permalink\b.*\bcomments\b",
-    re.IGNORECASE,
-)
-#: A page footer's copyright line (not an image credit): ends the article.
-_FOOTER_COPYRIGHT = re.compile(r"©|all rights reserved|\bcopyright\s*(?:©\s*)?\d{4}",
-                               re.IGNORECASE)
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
+#: A short quote with its speaker ('"That's right," Ruiz said.'): a turn of
+#: dialogue, as short as a transcript turn and as much the article's.
+_SPEECH_VERBS = r"(?:said|says|asked|asks|added|adds|replied|replies|told (?:\w+ ){0,2}\w+)"
+_NAME = r"(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|he|she|they|I|we)"
+_QUOTE_TURN = re.compile(
+    rf"^[\"“][^\"“”]{{1,200}}[,?!][\"”] (?:{_NAME} {_SPEECH_VERBS}|{_SPEECH_VERBS} {_NAME})\.$")
 DATE_PATTERN = re.compile(
     r"(?P<iso>(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d))|(?P<dmy>(?<!\d)\d{1,2}/\d{1,2}/\d{4}(?!\d))|"
     rf"(?P<mdy>\b(?:{MONTHS})\.? \d{{1,2}},? \d{{4}}\b)|(?P<dmony>\b\d{{1,2}} (?:{MONTHS})\.?,? \d{{4}}\b)|"
@@ -100,7 +91,7 @@ _WIRE_DATELINE = re.compile(
 def is_body_like(line: str) -> bool:
     """Whether a line reads like a paragraph of running text."""
     words = len(line.split())
-    if _TURN.match(line):
+    if _TURN.match(line) or _QUOTE_TURN.match(line):
         return words >= TURN_MIN_WORDS
     if _TRUNCATED.search(line) and words < TEASER_MAX_WORDS:
         return False  # a teaser cut off with "…"
@@ -120,12 +111,13 @@ def article_span(lines: Sequence[str], reasons: Sequence[str | None]
     stretch that resumes within ``MERGE_GAP_LINES`` lines and reads as
     running text (not a list of teasers) continues the article: the lines
     between are an inline block. The article ends at its last paragraph, or
-    after a short list closing it (see ``_tail_end``).
+    after a short list closing it (see ``end_lists.tail_end``).
     """
     body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
     if not any(body):
         return len(lines), len(lines), frozenset()
-    for anchor in headline_repeats(lines, reasons):
+    repeats = headline_repeats(lines, reasons)
+    for anchor in repeats:
         stretch = next(iter(_stretches(lines, reasons, body, anchor + 1)), None)
         article = stretch and _continued(lines, reasons, body, stretch)
         if article and article[0] - anchor <= ANCHOR_MAX_DISTANCE \
@@ -135,43 +127,34 @@ def article_span(lines: Sequence[str], reasons: Sequence[str | None]
         article = max((_continued(lines, reasons, body, stretch)
                        for stretch in _stretches(lines, reasons, body, 0)),
                       key=lambda a: _words(lines, body, a[0], a[1]))
-    start, end, holes = article
+    start, end, holes = _preceded(lines, reasons, body, article)
     last = max(i for i in range(start, end) if body[i])
-    return start, _tail_end(lines, reasons, body, last + 1), holes
+    return start, tail_end(lines, reasons, body, last + 1, frozenset(repeats)), holes
 
 
-def _tail_end(lines: Sequence[str], reasons: Sequence[str | None], body: Sequence[bool],
-              first: int) -> int:
-    """Where the article ends, given that its last paragraph ends at ``first``.
-
-    A list closing the article (dates, prices, contacts) is short lines no
-    rule flags, straight after the last paragraph and straight before a line
-    that ends articles (a share row, "Related", a menu, a footer). It may be
-    long when the article announces it ("Tour dates:"; see ``_listed_dates``).
-    A teaser list differs: its items are set apart by dates and bylines, or it
-    runs on into more paragraphs, or has titles cut off with "..." or the
-    page's own title among them; short sentences there are notes and calls to
-    action ("Sign up here.", "Editing by ..."). Labels left at the end ("Appendix:") are not
-    kept.
-    """
-    announced = first < len(lines) and (lines[first - 1].endswith(":")
-                                        or lines[first].endswith(":"))
-    stop = min(len(lines), first + (TAIL_LIST_MAX_LINES if announced else TAIL_MAX_LINES) + 1)
-    end = next((j for j in range(first, stop) if _ends_article(lines[j], reasons[j])
-                or body[j] or reasons[j] not in (None, "markup", "punctuation")), stop)
-    if end >= stop or not _ends_article(lines[end], reasons[end]) \
-            or any(_CUT.search(lines[j]) or _SENTENCE_END.search(lines[j])
-                   for j in range(first, end)) \
-            or any(first <= j < end for j in headline_repeats(lines, reasons)):
-        return first  # cut-off titles or the page's own title (teasers), notes ("Sign up.")
-    while end > first and (reasons[end - 1] or lines[end - 1].endswith(":")):
-        end -= 1
-    return end
-
-
-def _ends_article(line: str, reason: str | None) -> bool:
-    return (reason in _TAIL_ENDS or bool(_COMMENTS_HEADING.match(line))
-            or bool(_FOOTER_COPYRIGHT.search(line)))
+def _preceded(lines: Sequence[str], reasons: Sequence[str | None], body: Sequence[bool],
+              article: tuple[int, int, frozenset[int]]) -> tuple[int, int, frozenset[int]]:
+    """The article with the lead paragraphs just above it that an inline
+    block ("More in Politics", a video) split from it: at least
+    ``MERGE_MIN_PARAGRAPHS`` paragraphs back to back, ending at most
+    ``MERGE_GAP_LINES`` lines above it, with no comment block or footer between."""
+    start, end, holes = article
+    before = None
+    for stretch in _stretches(lines, reasons, body, 0):
+        if stretch[1] > start:
+            break
+        before = stretch
+    if before is None or start - before[1] > MERGE_GAP_LINES \
+            or any(COMMENTS_HEADING.match(lines[i]) or reasons[i] == "copyright"
+                   for i in range(before[1], start)):
+        return article
+    marks = [i for i in range(*before) if body[i]]
+    lead = len(marks) - 1
+    while lead > 0 and marks[lead] - marks[lead - 1] == 1:
+        lead -= 1
+    if len(marks) - lead < MERGE_MIN_PARAGRAPHS:
+        return article
+    return marks[lead], end, holes | frozenset(range(marks[-1] + 1, start))
 
 
 def _continued(lines: Sequence[str], reasons: Sequence[str | None], body: Sequence[bool],
@@ -182,7 +165,7 @@ def _continued(lines: Sequence[str], reasons: Sequence[str | None], body: Sequen
     for following in _stretches(lines, reasons, body, end):
         between = range(end, following[0])
         if (len(between) > MERGE_GAP_LINES or not _is_running_text(body, *following)
-                or any(_COMMENTS_HEADING.match(lines[i]) or reasons[i] == "copyright"
+                or any(COMMENTS_HEADING.match(lines[i]) or reasons[i] == "copyright"
                        for i in between)):
             break
         holes.update(between)
@@ -198,9 +181,12 @@ def _words(lines: Sequence[str], body: Sequence[bool], start: int, end: int) -> 
 
 
 def _is_running_text(body: Sequence[bool], start: int, end: int) -> bool:
-    """Several paragraphs, mostly back to back (teasers alternate title and summary)."""
-    paragraphs = sum(body[start:end])
-    return paragraphs >= MERGE_MIN_PARAGRAPHS and paragraphs >= RUNNING_TEXT_SHARE * (end - start)
+    """Several paragraphs, mostly back to back (teasers alternate title and
+    summary), up to the last of them: what trails it (a list the article
+    presents, see end_lists) does not make it less of a text."""
+    marks = [i for i in range(start, end) if body[i]]
+    return (len(marks) >= MERGE_MIN_PARAGRAPHS
+            and len(marks) >= RUNNING_TEXT_SHARE * (marks[-1] + 1 - start))
 
 
 def _stretches(lines: Sequence[str], reasons: Sequence[str | None],
@@ -243,9 +229,11 @@ def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
     # more lines, one of them furniture (a date, a byline, a widget).
     apart: list[int] = []
     between, flagged = 0, False
+    # Lines of a list the article presents (end_lists) add nothing to a gap.
+    listed_until = start
     for i in range(start, len(lines)):
         if reasons[i] == "block_heading" or (seen_body and (
-                _FOOTER_COPYRIGHT.search(lines[i]) or _COMMENTS_HEADING.match(lines[i]))):
+                FOOTER_COPYRIGHT.search(lines[i]) or COMMENTS_HEADING.match(lines[i]))):
             return i
         if body[i]:
             set_apart = seen_body and between >= 2 and flagged
@@ -254,6 +242,10 @@ def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
                 return apart[0]
             seen_body, gap, gap_start, between, flagged = True, 0.0, i + 1, 0, False
         elif seen_body:
+            if i >= listed_until and i == gap_start:
+                listed_until = list_end(lines, reasons, body, i, ())
+            if i < listed_until:
+                continue
             between += reasons[i] != "markup"
             flagged = flagged or reasons[i] not in (None, "markup")
             gap += _GAP_WEIGHTS.get(reasons[i], 1.0)
@@ -379,7 +371,7 @@ def find_article(lines: Sequence[str], reasons: Sequence[str | None], *, title: 
                  extracted: bool = False) -> CleanedArticle:
     """The article in a page's lines given the rules' verdicts: its span, title,
     a decision for every line, and the date among the dropped lines above its end."""
-    reasons = _listed_dates(lines, reasons)
+    reasons = listed_dates(lines, reasons)
     if extracted:
         start, end, holes = 0, extracted_end(reasons, 0), frozenset()
     else:
@@ -396,17 +388,3 @@ def find_article(lines: Sequence[str], reasons: Sequence[str | None], *, title: 
     date = find_date([line.text for line in decisions if not line.kept and line.index < end])
     return assemble(decisions, title or (lines[title_index] if title_index is not None else ""),
                     date=date)
-
-
-def _listed_dates(lines: Sequence[str], reasons: Sequence[str | None]) -> list[str | None]:
-    """The verdicts with dated lines listed under a label ("Tour dates:") cleared:
-    ``LISTED_DATES_MIN`` or more in a row there are the article's list, not datelines."""
-    result = list(reasons)
-    for i, line in enumerate(lines):
-        if reasons[i] is None and line.endswith(":"):
-            j = i + 1
-            while j < len(lines) and reasons[j] == "dateline":
-                j += 1
-            if j - i - 1 >= LISTED_DATES_MIN:
-                result[i + 1:j] = [None] * (j - i - 1)
-    return result

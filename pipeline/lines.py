@@ -60,6 +60,17 @@ def split_lines(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
+#: How trafilatura's text output marks a list item (``<li>``).
+_EXTRACTED_LIST_MARK = re.compile(r"^- (?=\S)")
+
+
+def extracted_lines(text: str) -> list[str]:
+    """An extractor's text as lines, with trafilatura's "- " list marks taken
+    off: the page shows no dash, and without it an item matches its page
+    block (``fill_gaps``), so it is neither lost nor put back twice."""
+    return [_EXTRACTED_LIST_MARK.sub("", line) for line in split_lines(text)]
+
+
 @lru_cache(maxsize=config.LINE_CACHE_SIZE)
 def normalise_line(line: str) -> str:
     """A line's comparison key: case, spacing and end punctuation ignored.

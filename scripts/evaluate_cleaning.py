@@ -3,7 +3,8 @@
 Usage:
     python scripts/evaluate_cleaning.py                # the shipped sample pages
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus   # dev sets, when present
-    python scripts/evaluate_cleaning.py --corpus ../shared/corpus --baselines   # + trafilatura, jusText
+    python scripts/evaluate_cleaning.py --corpus ../shared/corpus --baselines   # + trafilatura, jusText,
+                                                   # and our HTML path's parts alone
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus --sites   # + as a run: site furniture
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus --show-news ahb07   # one page's lines
 
@@ -24,6 +25,7 @@ from pipeline import config
 from pipeline.chunk import clean_article
 from pipeline.clean import CleanedArticle, clean_html, clean_text
 from pipeline.furniture import SITE_MIN_PAGES, clean_sites, site_furniture, site_key
+from pipeline.lines import html_blocks
 from pipeline.quality import fold, score_page, total
 from pipeline.read import Article, read_inputs
 
@@ -54,6 +56,18 @@ def justext_lines(page: str, html: bool) -> list[str]:
     paragraphs = justext.justext((page if html else _as_html(page)).encode("utf-8"),
                                  justext.get_stoplist("English"))
     return [p.text for p in paragraphs if not p.is_boilerplate]
+
+
+def trafilatura_rules_lines(page: str, html: bool) -> list[str]:
+    """Our HTML path without the plain-text cleaner's second opinion."""
+    cleaned = clean_html(page, second_opinion=False) if html else clean_text(page)
+    return [cleaned.title, *cleaned.paragraphs]
+
+
+def visible_text_lines(page: str, html: bool) -> list[str]:
+    """The plain-text cleaner alone on an HTML page's visible text (a block a line)."""
+    cleaned = clean_text("\n".join(html_blocks(page)) if html else page)
+    return [cleaned.title, *cleaned.paragraphs]
 
 
 def _as_html(text: str) -> str:
@@ -175,6 +189,19 @@ def report(name: str, scores) -> None:
           f"{summary.output_lines} output lines)")
 
 
+def report_html_variants(corpus: Path, limit: int | None) -> None:
+    """Our HTML path without the second opinion, and the text cleaner alone on
+    the visible text: what combining trafilatura with the text cleaner buys."""
+    raw, clean = corpus / "china_mfa_presscon_raw.jsonl", corpus / "china_mfa_presscon.jsonl"
+    for label, cleaner in (("trafilatura + rules: ", trafilatura_rules_lines),
+                           ("text cleaner on visible text: ", visible_text_lines)):
+        report(f"{label}ministry pages, HTML",
+               score_items(ministry_items(raw, clean, html=True, limit=limit), cleaner))
+        scores = score_items(news_items(corpus / "news_pages", html=True), cleaner)
+        report(f"{label}news pages, HTML", scores)
+        _report_halves(scores)
+
+
 def report_corpus(corpus: Path, cleaner: Cleaner, label: str, limit: int | None, *,
                   sites: bool = False) -> None:
     """Score each set; with ``sites``, also as a run cleans (site furniture dropped)."""
@@ -226,6 +253,7 @@ def main() -> None:
     if args.corpus:
         report_corpus(args.corpus, ours, "", args.limit, sites=args.sites)
         if args.baselines:
+            report_html_variants(args.corpus, args.limit)
             report_corpus(args.corpus, trafilatura_lines, "trafilatura: ", args.limit)
             report_corpus(args.corpus, justext_lines, "jusText: ", args.limit)
 

@@ -16,7 +16,7 @@ from pipeline.clean import (
     strip_source_tag,
 )
 from pipeline.furniture import clean_site, clean_sites, site_furniture, site_key
-from pipeline.lines import fill_gaps, html_blocks, split_lines
+from pipeline.lines import extracted_lines, fill_gaps, html_blocks, split_lines
 from pipeline.quality import fold, score_page, total
 from pipeline.read import Article, read_inputs
 
@@ -255,3 +255,28 @@ def test_clean_text_reads_site_from_glued_source_tag():
     cleaned = clean_text(page)
     assert cleaned.site == "Baotin.vn"
     assert cleaned.paragraphs[0] == "The minister opened the bridge on Monday, a year after work began."
+
+
+def test_clean_html_second_opinion_puts_back_product_cards_the_extractor_drops():
+    html = (DATA / "news_product_list_page.html").read_text()
+    cleaned = clean_html(html)
+    alone = clean_html(html, second_opinion=False)
+    for item in ("Fernley Quiet Boil 1.7L - Brushed Steel", "$49.99", "Corran Glass Kettle - Clear",
+                 "$39.00", "$29.50", "Available from Example Shop"):
+        assert item in cleaned.paragraphs, item
+        assert item not in alone.paragraphs, item
+    # trafilatura's "- " list marks are taken off, so no item appears twice.
+    assert "Rapid boil" in cleaned.paragraphs
+    assert not any(p.startswith("- ") for p in cleaned.paragraphs)
+    # (The extractor itself keeps each card's short note, which does repeat.)
+    repeated = {p for p in cleaned.paragraphs if cleaned.paragraphs.count(p) > 1}
+    assert repeated == {"Home Desk may earn a commission"}
+    for furniture in ("Ten coffee grinders compared", "© 2025 Home Desk. All rights reserved."):
+        assert furniture not in cleaned.text
+    assert "tracking" not in cleaned.text
+
+
+def test_clean_extracted_lines_take_off_list_marks_only():
+    assert extracted_lines("- Rapid boil\n-5 degrees at night\n - Dual voltage\n\n") == [
+        "Rapid boil", "-5 degrees at night", "Dual voltage"]
+    assert extracted_lines("") == []

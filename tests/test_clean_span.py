@@ -1,5 +1,6 @@
-"""Stage 2, clean: the article's span (``article_span.py``), closing lists and the
-line shapes added with them, and the fast paths of the line rules."""
+"""Stage 2, clean: the article's span (``article_span.py``), lists in and after
+the article (``end_lists.py``) and the line shapes added with them, and the
+fast paths of the line rules."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import clean
-from pipeline.article_span import article_span, find_article
+from pipeline.article_span import article_span, find_article, is_body_like
 from pipeline.clean import clean_text, line_reason
+from pipeline.end_lists import list_end, tail_end
 from pipeline.lines import fill_gaps
 
 from .conftest import DATA
@@ -55,6 +57,68 @@ def test_clean_span_keeps_an_announced_list_of_dates():
     assert "Festival adds a second stage for young bands" not in cleaned.text
 
 
+def test_clean_span_keeps_a_schedule_under_its_heading_and_drops_the_notes_after_it():
+    cleaned = clean_text((DATA / "news_schedule_list_page.txt").read_text())
+    reasons = _reasons(cleaned)
+    assert reasons["The choir's winter dates"] == "body"
+    assert cleaned.paragraphs[-1] == "December 20 – Coalbrook, Miners' Institute"
+    assert sum(p.startswith("December ") for p in cleaned.paragraphs) == 8
+    assert reasons["Additional reporting by Tom Berg"] == "after_article"
+    assert reasons["Want more music news? Sign up for our newsletter."] == "widget"
+    assert reasons["Ferry fares rise again in the new year"] == "after_article"
+
+
+def test_clean_span_keeps_an_announced_product_list_with_prices_and_sentences():
+    cleaned = clean_text((DATA / "news_product_list_page.txt").read_text())
+    reasons = _reasons(cleaned)
+    assert cleaned.paragraphs.count("Buy Now") == 1  # kept once, then dropped as a duplicate
+    for item in ("Our picks:", "Fernley Quiet Boil 1.7L", "$49.99",
+                 "The glass body shows scale early, so you know when to clean it.",
+                 "Corran Glass Kettle - Clear", "$39.00", "Moss Travel Kettle 0.8L - Green",
+                 "$29.50"):
+        assert reasons[item] == "body", item
+    assert reasons["Tags: Kitchen, Deals"] == "widget"
+    assert reasons["The best toasters we tested this year"] == "after_article"
+    assert reasons["Share Tweet"] == "before_article"
+
+
+def test_clean_span_joins_lead_paragraphs_an_inline_box_split_off():
+    cleaned = clean_text((DATA / "news_lead_before_box_page.txt").read_text())
+    reasons = _reasons(cleaned)
+    assert cleaned.title == "Council votes to rebuild storm-hit harbour wall before next winter"
+    assert cleaned.paragraphs[0].startswith("The town council voted on Monday")
+    assert len(cleaned.paragraphs) == 9
+    assert reasons["Ferry timetable changes from April"] == "inline_block"
+    assert reasons["Council votes to rebuild the harbour wall"] == "inline_block"
+    # A short quote with its speaker is a turn of dialogue, not a note.
+    assert cleaned.paragraphs[-1] == '"It has to be," Berg said.'
+    assert reasons["Library extends opening hours for the winter"] == "after_article"
+
+
+@pytest.mark.parametrize("line, body", [
+    ('"It has to be," Berg said.', True),
+    ("“No,” she said.", True),
+    ('"Why?" asked Ana Ruiz.', True),
+    ("Sign up here.", False),
+    ('"Sign up" now.', False),
+])
+def test_clean_span_reads_a_short_attributed_quote_as_a_paragraph(line, body):
+    assert is_body_like(line) is body
+
+
+def test_clean_span_list_rules_on_made_up_verdicts():
+    lines = ["A paragraph of the article that is long enough to be running text.",
+             "Tour dates", "May 2 – Northport", "May 4 – Eastbury", "May 6 – Lanfield",
+             "Trending", "Ferry fares rise"]
+    reasons = [None, None, None, None, None, "block_heading", None]
+    body = [True] + [False] * 6
+    assert list_end(lines, reasons, body, 1, ()) == 5
+    assert tail_end(lines, reasons, body, 1, ()) == 5
+    # Two dated lines are not yet a schedule; a dated line alone is a dateline.
+    assert list_end(lines[:4] + ["Ferry fares rise"], reasons[:5], body[:5], 1, ()) == 1
+    assert list_end([], [], [], 0, ()) == 0
+
+
 BODY = [
     "The minister said on Tuesday that the new rules would protect workers in the ports.",
     "Unions welcomed the decision but said they would watch closely how it is applied.",
@@ -72,6 +136,18 @@ BODY = [
     (["Appendix:", "Suggest to a friend"], 0),
     # Teasers set apart by dates are not a closing list.
     (["Port dredging to begin", "Nov 4, 2024", "Ferry fares rise", "Share on Twitter"], 0),
+    # A schedule under its heading is the article's, however long, even with
+    # no line that ends articles after it.
+    (["Spring dates", "April 2 – Northport, Mission Hall", "April 4 – Eastbury, St Anne's",
+      "April 6 – Lanfield @ Drill Hall", "Library extends opening hours",
+      "Harbour museum reopens", "Bridge closed for repairs", "Ferry fares rise",
+      "Port dredging to begin", "Market moves to the quay"], 4),
+    # So is a list the article announces, up to the furniture after it
+    # (a repeated "Buy now" is kept once).
+    (["Where to buy:", "Fernley kettle", "$49.99", "Buy now", "Corran kettle", "$39.00",
+      "Buy now", "Moss kettle", "$29.50", "Buy now", "Tags: Kitchen"], 8),
+    # An announced list stops at teasers cut off with "…".
+    (["More on this:", "Harbour museum reopens …", "Bridge closed …", "Share on Twitter"], 0),
     # No line that ends articles follows: the list is not the article's.
     (["Sport", "Weather", "Travel", "Culture", "Money", "Jobs", "Cars", "Homes", "Dating",
       "Puzzles", "Share on Twitter"], 0),
@@ -106,7 +182,21 @@ def test_clean_span_tells_a_closing_list_from_teasers_and_notes(tail, kept):
     ("By Ana Ruiz | March 3, 2025 -- 10:15 GMT (10:15 GMT) | Topic: Harbour and ports", "metadata"),
     ("Mayor Ines Hartmann, left, and harbour master Tom Berg at the quay on Monday", "caption"),
     ("Council members (from left) at the opening of the new flood wall", "caption"),
+    ("Want more harbour news? Sign up for our newsletter.", "widget"),
+    ("Subscribe to the Valley Courier YouTube channel for all of our latest videos!", "widget"),
+    ("Get the day's top stories delivered to your inbox by subscribing to our newsletter.",
+     "widget"),
+    ("About the author", "block_heading"),
+    ("7", "punctuation"),
+    ("12 / 36", "widget"),
+    (".c-picture__caption .c-picture", "markup"),
+    ("/article-body", "markup"),
+    # Figures alone with more digits are data an article may list.
+    ("$49.99", None),
+    ("01-234-5678", None),
     # Body lines with the same words stay.
+    ("The union said members could sign up for the newsletter at its office on Monday.", None),
+    ("Get the latest on the strike as the port unions meet the minister on Friday.", None),
     ("The company said it would share the data with regulators on Monday.", None),
     ("The report, published on Monday, found that 3 of 12 ports had no inspector.", None),
     ("Follow-up talks on the caption of the treaty are due in March.", None),

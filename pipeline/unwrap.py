@@ -9,8 +9,9 @@ end. ``unwrap_hard_wraps`` finds such texts and joins each wrapped line to
 the next; any other text is returned unchanged.
 
 A line was wrapped when the next line's first word would not have fitted
-on it: that is the rule every wrapping tool follows, and it leaves short
-lines (headings, list items, speaker turns, the last line of a paragraph)
+on it (the rule every wrapping tool follows), or when it stops inside a
+sentence and is full or followed by a lower-case word; short lines
+(headings, list items, speaker turns, the last line of a paragraph) stay
 where they are.
 """
 
@@ -49,12 +50,24 @@ def unwrap_hard_wraps(text: str) -> str:
     width = wrap_width(lines)
     if width is None:
         return text
-    joined = [lines[0]]
-    for previous, line in itertools.pairwise(lines):
-        if _was_wrapped(previous, line, width):
+    joined: list[str] = []
+    pending_break = False  # a blank line seen after a line that stops mid-sentence
+    previous = ""
+    for line in lines:
+        if not line.strip() and _open_sentence(previous) and not pending_break:
+            pending_break = True
+            continue
+        if joined and (_was_wrapped(previous, line, width) or
+                       (pending_break and _continues_sentence(previous, line))):
             joined[-1] = joined[-1].rstrip() + " " + line.lstrip()
         else:
+            if pending_break:
+                joined.append("")
             joined.append(line)
+        pending_break = False
+        previous = line
+    if pending_break:
+        joined.append("")
     return "\n".join(joined)
 
 
@@ -75,11 +88,31 @@ def wrap_width(lines: list[str]) -> int | None:
 
 
 def _was_wrapped(line: str, following: str, width: int) -> bool:
-    """Whether ``following`` continues ``line`` (the wrapper moved its first
-    word down because it did not fit)."""
+    """Whether ``following`` continues ``line``: the wrapper moved its first
+    word down because it did not fit, or ``line`` stops inside a sentence
+    and either is full or is followed by a lower-case word. The last two
+    catch text typeset in proportional fonts (PDF and OCR records), where
+    character counts per line vary."""
     if not line.strip() or not following.strip():
         return False
     if line.endswith("  ") or _LIST_ITEM.match(following):  # markdown break, list item
         return False
     first_word = following.split(None, 1)[0]
-    return len(line.rstrip()) + 1 + len(first_word) > width
+    length = len(line.rstrip())
+    if length + 1 + len(first_word) > width:
+        return True
+    return _open_sentence(line) and (length >= width - FULL_MARGIN or first_word[0].islower())
+
+
+def _open_sentence(line: str) -> bool:
+    """A non-empty line that stops without closing punctuation."""
+    stripped = line.rstrip()
+    return bool(stripped) and not stripped.endswith(_CLOSED)
+
+
+def _continues_sentence(line: str, following: str) -> bool:
+    """Across a blank line (a page break in a scanned record), only a
+    sentence that goes on in lower case is joined."""
+    words = following.split(None, 1)
+    return _open_sentence(line) and bool(words) and words[0][0].islower() \
+        and not _LIST_ITEM.match(following)

@@ -72,3 +72,22 @@ def test_unwrap_only_turns_newlines_into_spaces(lines):
     text = "\n".join(lines)
     unwrapped = unwrap_hard_wraps(text)
     assert unwrapped.split() == text.split()
+
+
+def test_unwrap_typeset_records_and_page_breaks_inside_a_sentence():
+    """Scanned records are typeset in proportional fonts (line lengths vary,
+    so the next word often would have fitted) and break pages mid-sentence."""
+    text = ("The session opened with a minute of silence for the victims of the flood in the\n"
+            "northern provinces. Since the last session of this Assembly we have seen a\n"
+            "number of elections held peacefully, and the delegation of Norland wishes to\n"
+            "thank every observer mission that took part. What is\n"
+            "\n"
+            "needed now is patience, serious patience, and the will to keep talking to one\n"
+            "another about the rights of minorities and the protection of journalists.\n"
+            "\n"
+            "Our second point concerns the budget.")
+    paragraphs = unwrap_hard_wraps(text).split("\n")
+    assert len(paragraphs) == 3 and paragraphs[1] == ""
+    assert "we have seen a number of elections" in paragraphs[0]
+    assert "What is needed now is patience" in paragraphs[0]
+    assert paragraphs[2] == "Our second point concerns the budget."

@@ -348,9 +348,8 @@ def _headline_speaker(text: str) -> str:
 def _names_someone(words: Sequence[str]) -> bool:
     """A headline's "X: ..." head names a speaker ("Chinese FM", "Spokesperson
     Li"), not a topic ("COVID-19 in Hong Kong", "Trade talks")."""
-    return not any(any(c.isdigit() for c in word) or
-                   (word.islower() and word not in _NAME_PARTICLES) for word in words[1:]) \
-        and not any(c.isdigit() for c in words[0])
+    return not any(c.isdigit() for word in words for c in word) and not any(
+        word.islower() and word not in _NAME_PARTICLES for word in words[1:])
 
 
 def _starts_quote_without_verb(sentence: SentenceView) -> bool:

@@ -87,11 +87,11 @@ class CueGate:
     def __init__(self, patterns: Sequence[re.Pattern[str]]):
         starts = [word_starts(pattern) for pattern in patterns]
         self.always = frozenset(i for i, found in enumerate(starts) if found is None)
+        gated = [(i, found) for i, found in enumerate(starts) if found is not None]
         self.word_starts = [(i, tuple(s for s in found if not s.startswith(SUBSTRING)))
-                            for i, found in enumerate(starts) if found is not None]
+                            for i, found in gated]
         self.substrings = [(i, [s[1:] for s in found if s.startswith(SUBSTRING)])
-                           for i, found in enumerate(starts) if found is not None]
-        self.substrings = [(i, found) for i, found in self.substrings if found]
+                           for i, found in gated if any(s.startswith(SUBSTRING) for s in found)]
         self._by_word: dict[str, frozenset[int]] = {}
 
     def candidates(self, text: str) -> frozenset[int] | set[int]:

@@ -167,7 +167,7 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
     model, card = load_model(model_path)  # fail fast, before the cluster starts
     labels = [str(label) for label in card["labels"]]
     summary, pending, skipped = open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
-                                         chunk_size=chunk_size)
+                                         chunk_size=chunk_size, parallel=workers or 1)
     options = ChunkOptions(spacy_model, str(card.get("sha256")), review_threshold)
     bar = progress_bar(inputs, limit, progress)
     spacy_name, n_workers = spacy_model, 0

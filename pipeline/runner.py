@@ -26,11 +26,12 @@ import shutil
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -168,7 +169,7 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
     summary_load_cpu = time.process_time() - cpu_started
     labels = [str(label) for label in card["labels"]]
     summary, pending, skipped = open_run(inputs, out, labels, overwrite=overwrite, limit=limit,
-                                         chunk_size=chunk_size)
+                                         chunk_size=chunk_size, parallel=workers)
     bar = progress_bar(inputs, limit, progress)
     initargs = (spacy_model, str(model_path) if model_path else None, review_threshold, str(out),
                 os.getpid())
@@ -195,18 +196,20 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, fmt: str = config.DEFA
 
 
 def open_run(inputs: Sequence[str | Path], out: Path, labels: Sequence[str], *,
-             overwrite: bool, limit: int | None, chunk_size: int
+             overwrite: bool, limit: int | None, chunk_size: int, parallel: int = 1
              ) -> tuple[RunSummary, Iterator[tuple[str, list[Article]]], list[int]]:
     """Prepare ``out`` and stream the chunks still to do.
 
-    Shared by the local and the Dask engine, so both resume the same parts.
+    Shared by the local and the Dask engine, so both resume the same parts
+    (resume goes by article id, so chunk boundaries may differ between runs).
+    ``parallel``: how many workers take chunks, for balancing the run's tail.
     """
     _prepare_out(out, overwrite)
     done, known_errors = save.finished_keys(out)
     summary = RunSummary(out=out, timings=dict.fromkeys(("clean", "parse", "classify", "write"),
                                                        0.0))
     pending, skipped = _pending_chunks(read_inputs(inputs), done, known_errors, limit, out, labels,
-                                       chunk_size)
+                                       chunk_size, parallel)
     return summary, pending, skipped
 
 
@@ -240,7 +243,7 @@ def _prepare_out(out: Path, overwrite: bool) -> None:
 
 def _pending_chunks(records: Iterator[Article | ReadError], done: set[str],
                     known_errors: set[tuple[str, str]], limit: int | None, out: Path,
-                    labels: Sequence[str], chunk_size: int
+                    labels: Sequence[str], chunk_size: int, parallel: int = 1
                     ) -> tuple[Iterator[tuple[str, list[Article]]], list[int]]:
     """Chunks of articles still to do, named so they sort after earlier parts.
 
@@ -254,8 +257,8 @@ def _pending_chunks(records: Iterator[Article | ReadError], done: set[str],
         seen: set[str] = set()
         errors: list[dict] = []
         records_left = islice(records, limit) if limit else records
-        for number, chunk in enumerate(_batched(_filter(records_left, done, known_errors, seen,
-                                                        errors, skipped), chunk_size)):
+        articles = _filter(records_left, done, known_errors, seen, errors, skipped)
+        for number, chunk in enumerate(_batched(articles, chunk_size, parallel)):
             yield f"{run_tag}-{number:06d}", chunk
         if errors:
             save.write_part(out, f"{run_tag}-errors", {"errors": pd.DataFrame(errors)}, labels)
@@ -263,6 +266,8 @@ def _pending_chunks(records: Iterator[Article | ReadError], done: set[str],
     return generate(), skipped
 
 
+#: The run's last chunks are cut this many times finer per worker (see ``_batched``).
+TAIL_PIECES_PER_WORKER = 2
 #: Errors that ``process_articles`` records for a page it could not use.
 _PROCESS_ERRORS = ("clean_failed", "empty_after_cleaning", "too_large")
 
@@ -288,10 +293,24 @@ def _filter(records: Iterable[Article | ReadError], done: set[str],
             yield record
 
 
-def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def _batched(items: Iterable[Article], size: int, parallel: int = 1) -> Iterator[list[Article]]:
+    """Chunks of ``size`` articles. With several workers, the articles of the
+    last ``parallel`` chunks are dealt out as ``TAIL_PIECES_PER_WORKER``
+    smaller chunks per worker, so a run (a pilot run above all: 100 articles
+    are two chunks) does not end with one worker busy while the others wait."""
     iterator = iter(items)
+    held: deque[list[Article]] = deque()
     while chunk := list(islice(iterator, size)):
-        yield chunk
+        held.append(chunk)
+        if len(held) > max(parallel, 1):
+            yield held.popleft()
+    tail = [article for chunk in held for article in chunk]
+    if parallel <= 1 or not tail:
+        yield from held
+        return
+    pieces = min(len(tail), parallel * TAIL_PIECES_PER_WORKER)
+    bounds = [round(i * len(tail) / pieces) for i in range(pieces + 1)]
+    yield from (tail[start:end] for start, end in pairwise(bounds))
 
 
 def _execute(pending: Iterator[tuple[str, list[Article]]], workers: int, initargs: tuple

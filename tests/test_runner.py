@@ -115,3 +115,16 @@ def test_runner_headline_records_are_articles_not_errors(tmp_path):
     assert sentences["text"].tolist() == headlines
     errors = save.read_table(tmp_path / "out", "errors")
     assert errors["source"].tolist() == [f"{path}:3"] and summary.errors == 1
+
+
+@pytest.mark.parametrize("n, workers, sizes", [
+    (400, 1, [64] * 6 + [16]),
+    (400, 2, [64] * 5 + [20] * 4),  # the last two chunks dealt out finer
+    (120, 2, [30] * 4),  # a pilot run: two chunks would leave one worker idle
+    (3, 4, [1, 1, 1]),
+    (0, 2, []),
+])
+def test_runner_chunks_balance_the_tail_across_workers(n, workers, sizes):
+    chunks = list(runner._batched(range(n), 64, workers))
+    assert [len(chunk) for chunk in chunks] == sizes
+    assert [item for chunk in chunks for item in chunk] == list(range(n))

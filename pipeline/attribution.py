@@ -347,7 +347,7 @@ def _headline_speaker(text: str) -> str:
 
 def _names_someone(words: Sequence[str]) -> bool:
     """A headline's "X: ..." head names a speaker ("Chinese FM", "Spokesperson
-    Li"), not a topic ("COVID-19 in Hong Kong", "Trade talks")."""
+    Li"), not a topic ("Flu season in 2024", "Trade talks")."""
     return not any(c.isdigit() for word in words for c in word) and not any(
         word.islower() and word not in _NAME_PARTICLES for word in words[1:])
 

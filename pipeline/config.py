@@ -103,7 +103,7 @@ QUESTIONER_SPEAKER = "journalist"
 SENTENCE_FINAL = frozenset(".!?…")
 SENTENCE_CLOSERS = frozenset({"”", "\"", "’", "'", ")", "]", "»"})
 #: Titles whose period never ends a sentence ("Mr.", and the capitals of
-#: transcripts: "MS. PSAKI:", which spaCy splits into "MS" + ".").
+#: transcripts: "MS. LANE:", which spaCy splits into "MS" + ".").
 TITLE_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "amb", "sen", "rep", "gov", "gen"})
 #: A page is read as a transcript ("Q:", "A:", "Name: ...") only with at
 #: least this many turns; one "Name: ..." line is a quotation, not a dialogue.

@@ -62,7 +62,7 @@ class People:
     def full_name(self, name: str) -> str:
         name = strip_titles(strip_possessive(name))
         if name.isupper() and name.title().split()[-1] in self.names:
-            name = name.title()  # a transcript's "MS. PSAKI:" (not "NATO")
+            name = name.title()  # a transcript's "MS. LANE:" (not "NATO")
         if name in self.roles:
             return name
         for known in self.order:  # an entity that ran on: "Nguyet of the Ministry"

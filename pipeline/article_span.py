@@ -145,8 +145,7 @@ def _preceded(lines: Sequence[str], reasons: Sequence[str | None], body: Sequenc
             break
         before = stretch
     if before is None or start - before[1] > MERGE_GAP_LINES \
-            or any(COMMENTS_HEADING.match(lines[i]) or reasons[i] == "copyright"
-                   for i in range(before[1], start)):
+            or _closes_text(lines, reasons, range(before[1], start)):
         return article
     marks = [i for i in range(*before) if body[i]]
     lead = len(marks) - 1
@@ -165,12 +164,17 @@ def _continued(lines: Sequence[str], reasons: Sequence[str | None], body: Sequen
     for following in _stretches(lines, reasons, body, end):
         between = range(end, following[0])
         if (len(between) > MERGE_GAP_LINES or not _is_running_text(body, *following)
-                or any(COMMENTS_HEADING.match(lines[i]) or reasons[i] == "copyright"
-                       for i in between)):
+                or _closes_text(lines, reasons, between)):
             break
         holes.update(between)
         end = following[1]
     return start, end, frozenset(holes)
+
+
+def _closes_text(lines: Sequence[str], reasons: Sequence[str | None], between: range) -> bool:
+    """Whether a comment block or a footer lies between two stretches: text
+    on the far side of one is not the article's."""
+    return any(COMMENTS_HEADING.match(lines[i]) or reasons[i] == "copyright" for i in between)
 
 
 def _words(lines: Sequence[str], body: Sequence[bool], start: int, end: int) -> int:

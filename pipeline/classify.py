@@ -207,12 +207,11 @@ class CueFeatures(TransformerMixin, BaseEstimator):
     def counts(self, X: Sequence[str], which: Sequence[int] | None = None) -> np.ndarray:
         """Matches per cue (rows: texts, columns: ``CUES`` order or the cues
         numbered in ``which``), before scaling."""
-        patterns = self.patterns_ if which is None else [self.patterns_[i] for i in which]
         gate = self._gate(which)
-        counts = np.zeros((len(X), len(patterns)), dtype=np.float64)
+        counts = np.zeros((len(X), len(gate.patterns)), dtype=np.float64)
         for row, text in enumerate(X):
             for column in gate.candidates(text):
-                counts[row, column] = len(patterns[column].findall(text))
+                counts[row, column] = len(gate.patterns[column].findall(text))
         return counts
 
     def _gate(self, which: Sequence[int] | None) -> CueGate:

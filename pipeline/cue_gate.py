@@ -85,6 +85,7 @@ class CueGate:
     """
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]):
+        self.patterns = list(patterns)
         starts = [word_starts(pattern) for pattern in patterns]
         self.always = frozenset(i for i, found in enumerate(starts) if found is None)
         gated = [(i, found) for i, found in enumerate(starts) if found is not None]

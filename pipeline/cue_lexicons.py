@@ -15,7 +15,7 @@ from __future__ import annotations
 _REBUT_VERB = (r"(?:reject\w*|den(?:y|ies|ied|ial)|refut\w*|rebut\w*|dismiss\w*|oppos\w*|"
                r"condemn\w*|deplor\w*|protest\w*)")
 _ACCUSATION = (r"(?:reports?|allegations?|alleg\w*|accusations?|accus\w*|claims?|criticism|"
-               r"criticis\w*|criticiz\w*|smears?|slander\w*|lies|rumou?rs?|disinformation|"
+               r"criticis\w*|criticiz\w*|smears?|slander\w*|lies|rumou?rs?|disinformation|resolutions?|"
                r"narratives?|remarks|assertions?|charges?|statements?|comments?|attacks?|hype|"
                r"so-called)")
 _UNTRUE = (r"(?:groundless|baseless|unfounded|false|untrue|lies|fabricat\w*|not true|no basis|"
@@ -43,7 +43,7 @@ CUES: dict[str, str] = {
         r"far from the truth|biased|prejudice\w*|ideological bias|hyp(?:e|ing)|so-called)\b"
     ),
     "action": (
-        r"\b(?:moves?|sanctions?|proposals?|resolutions?|decisions?|visits?|sales?|tariffs?|"
+        r"\b(?:moves?|sanctions?|proposals?|decisions?|visits?|sales?|tariffs?|"
         r"embargo\w*|bills?|legislation|measures?|deployments?|provocations?|aggression|"
         r"invasion|occupation|"
         r"export controls?|reforms?|agreements?|jurisdiction|blockade|war|annexation|imposition|"

@@ -41,6 +41,10 @@ _CLOSED = tuple(".!?:;\"”’)")
 WIDTH_QUANTILE = 0.95
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*\u2022\u2013\u2014]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
+#: An en or em dash and a lower-case word after a line that stops inside a
+#: sentence is the sentence going on ("the second round of talks\n— and the
+#: third — will ..."), not a list item.
+_DASH_CONTINUATION = re.compile(r"\s*[\u2013\u2014]\s+[a-z]")
 
 
 def unwrap_hard_wraps(text: str) -> str:
@@ -95,13 +99,20 @@ def _was_wrapped(line: str, following: str, width: int) -> bool:
     character counts per line vary."""
     if not line.strip() or not following.strip():
         return False
-    if line.endswith("  ") or _LIST_ITEM.match(following):  # markdown break, list item
+    if line.endswith("  ") or _starts_list_item(line, following):  # markdown break
         return False
     first_word = following.split(None, 1)[0]
     length = len(line.rstrip())
     if length + 1 + len(first_word) > width:
         return True
     return _open_sentence(line) and (length >= width - FULL_MARGIN or first_word[0].islower())
+
+
+def _starts_list_item(line: str, following: str) -> bool:
+    """Whether ``following`` opens a list item rather than continuing ``line``."""
+    if not _LIST_ITEM.match(following):
+        return False
+    return not (_open_sentence(line) and _DASH_CONTINUATION.match(following))
 
 
 def _open_sentence(line: str) -> bool:
@@ -115,4 +126,4 @@ def _continues_sentence(line: str, following: str) -> bool:
     sentence that goes on in lower case is joined."""
     words = following.split(None, 1)
     return _open_sentence(line) and bool(words) and words[0][0].islower() \
-        and not _LIST_ITEM.match(following)
+        and not _starts_list_item(line, following)

@@ -43,6 +43,19 @@ def test_unwrap_keeps_short_lines_list_items_and_markdown_breaks():
     assert unwrapped[3:] == [READOUT[1], "", READOUT[2], "- first point", "- second point"]
 
 
+def test_unwrap_joins_a_sentence_that_goes_on_after_a_dash():
+    # Wrapping can put an em dash at the start of a line; with a lower-case
+    # word after it the sentence goes on, while a dash after a closed line
+    # still opens a list item.
+    sentence = ("The ministers will meet again in the spring, and the working group on "
+                "labour rights will report to them before the end of the year on the "
+                "inspections it has carried out since the agreement was signed in June")
+    text = wrapped([sentence]) + "\n— and the next round will follow in the autumn.\n— an item"
+    unwrapped = unwrap_hard_wraps(text).split("\n")
+    assert unwrapped == [sentence + " — and the next round will follow in the autumn.",
+                         "— an item"]
+
+
 @pytest.mark.parametrize("text", [
     "",
     "Home\nNews\nWorld\nSport\nWeather",  # a menu: short lines

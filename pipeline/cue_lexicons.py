@@ -16,8 +16,7 @@ _REBUT_VERB = (r"(?:reject\w*|den(?:y|ies|ied|ial)|refut\w*|rebut\w*|dismiss\w*|
                r"condemn\w*|deplor\w*|protest\w*)")
 _ACCUSATION = (r"(?:reports?|allegations?|alleg\w*|accusations?|accus\w*|claims?|criticism|"
                r"criticis\w*|criticiz\w*|smears?|slander\w*|lies|rumou?rs?|disinformation|resolutions?|"
-               r"narratives?|remarks|assertions?|charges?|statements?|comments?|attacks?|hype|"
-               r"so-called)")
+               r"narratives?|remarks|assertions?|charges?|statements?|comments?|attacks?|hype)")
 _UNTRUE = (r"(?:groundless|baseless|unfounded|false|untrue|lies|fabricat\w*|not true|no basis|"
            r"not objective|nonsense|absurd|distort\w*)")
 
@@ -28,7 +27,7 @@ CUES: dict[str, str] = {
     "negation": r"\b(?:not|no|never|nobody|none|neither|nor|without)\b|n't\b",
     "rebuttal": (
         r"\b(?:reject\w*|den(?:y|ies|ied)|refut\w*|rebut\w*|groundless|baseless|unfounded|"
-        r"fabricat\w*|slander\w*|smear\w*|lies|distort\w*|biased|so-called|disinformation|"
+        r"fabricat\w*|slander\w*|smear\w*|lies|distort\w*|biased|disinformation|"
         r"untrue|false(?:ly|hood)?|misleading|hyp(?:e|ing)|oppos\w*|condemn\w*|"
         r"not objective|not reflect\w*|irresponsible|malicious\w*)\b"
     ),
@@ -68,7 +67,9 @@ CUES: dict[str, str] = {
     "pressure_rhetoric": (
         r"\b(?:politici[sz]\w*|double standards?|pretext|under the (?:guise|pretext|banner|cover)|"
         r"interfer\w* (?:in|with) (?:\w+ )?(?:internal affairs|domestic affairs)|meddl\w*|"
-        r"internal affairs|smear campaign|use of human rights|using human rights)\b"
+        r"internal affairs|smear campaign|use of human rights|using human rights|lectur\w*|"
+        r"dictat\w* to|in (?:a|the) (?:best )?position to (?:judge|dictate|comment)|"
+        r"no jurisdiction|credibility)\b"
     ),
     "sovereignty": (r"\b(?:sovereignty|non-interference|territorial integrity|pressure|"
                     r"self-determination|principles? of|charter)\b"),
@@ -80,11 +81,14 @@ CUES: dict[str, str] = {
         r"\b(?:agree[ds]?|agreement|ready|readiness|willing\w*|pledg\w*|commit\w*|vow\w*|"
         r"will (?:continue|work|strengthen|deepen|enhance|expand|promote|hold|exchange|"
         r"cooperate|further)|continue to (?:work|deepen|strengthen|enhance|expand|promote)|"
-        r"work (?:together|closely|with)|join hands|next round|look(?:s|ing)? forward)\b"
+        r"work (?:together|closely|with)|join hands|next round|look(?:s|ing)? forward|"
+        r"attach\w* (?:\w+ )?importance to|top priority|implement\w* (?:the )?(?:\w+ )?consensus|"
+        r"(?:stay|keep|remain|are|is) in (?:close )?(?:contact|communication|touch))\b"
     ),
     "cooperation": (
         r"\b(?:cooperat\w*|co-operat\w*|dialogues?|partner\w*|collaborat\w*|bilateral|"
-        r"multilateral|exchange\w* (?:of )?views|consultations?|engage\w*|mutual\w*)\b"
+        r"multilateral|exchange\w* (?:of )?views|consultations?|engage\w*|mutual\w*|"
+        r"relations|ties|friendship|solidarity)\b"
     ),
     "rights": (
         r"\b(?:rights?|freedoms?|liberties|equality|dignity|democra\w*|religio\w*|belief|"

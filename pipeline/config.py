@@ -105,6 +105,10 @@ SENTENCE_CLOSERS = frozenset({"”", "\"", "’", "'", ")", "]", "»"})
 #: Titles whose period never ends a sentence ("Mr.", and the capitals of
 #: transcripts: "MS. LANE:", which spaCy splits into "MS" + ".").
 TITLE_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "amb", "sen", "rep", "gov", "gen"})
+#: Abbreviations in references ("para. 4", "art. 5", "No. 7") that never end
+#: a sentence when a number follows: UN records cite documents this way.
+REFERENCE_ABBREVIATIONS = frozenset({"para", "paras", "art", "arts", "no", "nos", "vol", "vols",
+                                     "p", "pp", "sect", "ch", "chap"})
 #: A page is read as a transcript ("Q:", "A:", "Name: ...") only with at
 #: least this many turns; one "Name: ..." line is a quotation, not a dialogue.
 MIN_TRANSCRIPT_TURNS = 2

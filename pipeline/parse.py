@@ -77,16 +77,19 @@ def _may_end_sentence(doc: Doc, index: int) -> bool:
     token = doc[index]
     if token.text[-1:] not in config.SENTENCE_FINAL:
         return False
-    return not _is_title_period(doc, index)
+    if _abbreviation(doc, index) in config.TITLE_ABBREVIATIONS:
+        return False
+    return not (_abbreviation(doc, index) in config.REFERENCE_ABBREVIATIONS
+                and index + 1 < len(doc) and doc[index + 1].like_num)
 
 
-def _is_title_period(doc: Doc, index: int) -> bool:
-    """Whether the token at ``index`` is, or is the period glued to, a title
-    such as "Mr." or "MS.", after which a name follows, not a new sentence."""
+def _abbreviation(doc: Doc, index: int) -> str:
+    """The lower-case word a period at ``index`` closes ("Mr." -> "mr"), as
+    one token or as a period glued to the word before it."""
     token = doc[index]
     if token.text == "." and index > 0 and not doc[index - 1].whitespace_:
-        return doc[index - 1].lower_ in config.TITLE_ABBREVIATIONS
-    return token.lower_.rstrip(".") in config.TITLE_ABBREVIATIONS
+        return doc[index - 1].lower_
+    return token.lower_.rstrip(".")
 
 
 def load_nlp(name: str | None = None) -> Language:

@@ -37,8 +37,13 @@ def test_parse_line_breaks_always_break_sentences(nlp):
     ("MS. LANE: Good afternoon. We start now.", ["MS. LANE: Good afternoon.", "We start now."]),
     ("Talks ended, said Mr. Moss. Dr. Roe agreed.", ["Talks ended, said Mr. Moss.",
                                                     "Dr. Roe agreed."]),
+    # References in UN records: "paras. 3" goes on; "no." before a word ends.
+    ("As the report (A/99/12, paras. 3 and 4) shows, aid fell. We said no. We meant it.",
+     ["As the report (A/99/12, paras. 3 and 4) shows, aid fell.", "We said no.", "We meant it."]),
+    ("See art. 5 of the treaty. No. 7 came later.", ["See art. 5 of the treaty.",
+                                                     "No. 7 came later."]),
 ])
-def test_parse_titles_do_not_end_sentences(nlp, text, expected):
+def test_parse_titles_and_references_do_not_end_sentences(nlp, text, expected):
     assert [s.text for s in doc_sentences(nlp(text))] == expected
 
 

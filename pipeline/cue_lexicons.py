@@ -15,8 +15,9 @@ from __future__ import annotations
 _REBUT_VERB = (r"(?:reject\w*|den(?:y|ies|ied|ial)|refut\w*|rebut\w*|dismiss\w*|oppos\w*|"
                r"condemn\w*|deplor\w*|protest\w*)")
 _ACCUSATION = (r"(?:reports?|allegations?|alleg\w*|accusations?|accus\w*|claims?|criticism|"
-               r"criticis\w*|criticiz\w*|smears?|slander\w*|lies|rumou?rs?|disinformation|resolutions?|"
-               r"narratives?|remarks|assertions?|charges?|statements?|comments?|attacks?|hype)")
+               r"criticis\w*|criticiz\w*|smears?|slander\w*|lies|rumou?rs?|disinformation|"
+               r"narratives?|remarks|assertions?|charges?|statements?|comments?|attacks?|hype|"
+               r"resolutions?)")
 _UNTRUE = (r"(?:groundless|baseless|unfounded|false|untrue|lies|fabricat\w*|not true|no basis|"
            r"not objective|nonsense|absurd|distort\w*)")
 

@@ -71,16 +71,18 @@ def paragraph_sentences(doc: Doc) -> Doc:
 
 def _may_end_sentence(doc: Doc, index: int) -> bool:
     """Whether the token at ``index`` can close a sentence: . ! ? or a closing
-    quote or bracket right after one."""
+    quote or bracket right after one, unless the period belongs to a title or
+    to a reference before its number."""
     while index > 0 and doc[index].text in config.SENTENCE_CLOSERS:
         index -= 1
     token = doc[index]
     if token.text[-1:] not in config.SENTENCE_FINAL:
         return False
-    if _abbreviation(doc, index) in config.TITLE_ABBREVIATIONS:
+    abbreviation = _abbreviation(doc, index)
+    if abbreviation in config.TITLE_ABBREVIATIONS:  # "Mr. Moss", "MS. LANE:"
         return False
-    return not (_abbreviation(doc, index) in config.REFERENCE_ABBREVIATIONS
-                and index + 1 < len(doc) and doc[index + 1].like_num)
+    number_follows = index + 1 < len(doc) and doc[index + 1].like_num
+    return not (abbreviation in config.REFERENCE_ABBREVIATIONS and number_follows)  # "para. 4"
 
 
 def _abbreviation(doc: Doc, index: int) -> str:

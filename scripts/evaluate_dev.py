@@ -56,16 +56,16 @@ def main() -> int:
         print(f"No dev set at {args.dev}; nothing to measure.", file=sys.stderr)
         return 0
     dev = pd.read_csv(args.dev)
-    model, card = load_model(args.model)
-    if args.timing:
-        print(f"predict_table: {predict_ms_per_10k(model, dev['text'].tolist()):.0f} CPU ms "
-              "per 10,000 sentences (best of 5)")
-        return 0
     if args.seeds:
         seeds = [int(seed) for seed in args.seeds.split(",")]
         table = seed_spread(dev, seeds, args.extra)
         print(table.to_json(orient="records", indent=2) if args.json
               else table.to_string(index=False, float_format="%.3f"))
+        return 0
+    model, card = load_model(args.model)
+    if args.timing:
+        print(f"predict_table: {predict_ms_per_10k(model, dev['text'].tolist()):.0f} CPU ms "
+              "per 10,000 sentences (best of 5)")
         return 0
     if args.halves:
         table = retraining_story(model, dev)

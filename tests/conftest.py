@@ -12,6 +12,8 @@ from pipeline.parse import load_nlp
 
 PROJECT = Path(__file__).resolve().parents[1]
 RAW = PROJECT / "data" / "raw"
+#: The real labeled sentences beside a clone (measure only; absent in CI).
+DEV_SET = PROJECT.parent / "shared" / "corpus" / "dev_labeled.csv"
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -11,8 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from .conftest import PROJECT
-from .test_classify import DEV_SET
+from .conftest import DEV_SET, PROJECT
 
 #: Longest run of words a shipped line may share with a dev sentence.
 MAX_SHARED_WORDS = 11

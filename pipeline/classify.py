@@ -210,8 +210,8 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         gate = self._gate(which)
         counts = np.zeros((len(X), len(gate.patterns)), dtype=np.float64)
         for row, text in enumerate(X):
-            for column in gate.candidates(text):
-                counts[row, column] = len(gate.patterns[column].findall(text))
+            for column, count in gate.count(text).items():
+                counts[row, column] = count
         return counts
 
     def _gate(self, which: Sequence[int] | None) -> CueGate:

@@ -95,18 +95,66 @@ class CueGate:
                            for i, found in gated if any(s.startswith(SUBSTRING) for s in found)]
         self._by_word: dict[str, frozenset[int]] = {}
 
+    def count(self, text: str) -> dict[int, int]:
+        """Matches per pattern in ``text`` (patterns with none left out), as
+        ``len(pattern.findall(text))`` counts them.
+
+        A gated pattern is tried only where a match can begin: at the words
+        that open it and at its substrings. Taking the positions in order and
+        skipping those inside the previous match is how ``findall`` walks the
+        text, so the counts are the same; trying two or three positions is
+        what makes it cheaper than scanning the whole sentence.
+        """
+        patterns = self.patterns
+        found = {i: n for i in self.always if (n := len(patterns[i].findall(text)))}
+        starts: dict[int, list[int]] = {}
+        for i, substrings in self.substrings:
+            for substring in substrings:
+                at = text.find(substring)
+                while at != -1:
+                    starts.setdefault(i, []).append(at)
+                    at = text.find(substring, at + 1)
+        for word in _WORD.finditer(text):
+            for i in self._opened_by(word.group()):
+                starts.setdefault(i, []).append(word.start())
+        for i, positions in starts.items():
+            n = _count_from(patterns[i], text, positions)
+            if n:
+                found[i] = n
+        return found
+
+    def _opened_by(self, word: str) -> frozenset[int]:
+        """The gated patterns a match of which may begin with ``word`` (cached)."""
+        by_word = self._by_word
+        hits = by_word.get(word)
+        if hits is None:
+            if len(by_word) > config.NGRAM_CACHE_WORDS:
+                by_word.clear()
+            hits = by_word[word] = frozenset(
+                i for i, starts in self.word_starts if starts and word.startswith(starts))
+        return hits
+
     def candidates(self, text: str) -> frozenset[int] | set[int]:
         """Indices of the patterns worth running on ``text``."""
-        by_word = self._by_word
-        if len(by_word) > config.NGRAM_CACHE_WORDS:
-            by_word.clear()
         found = set(self.always)
         found.update(i for i, substrings in self.substrings
                      if any(substring in text for substring in substrings))
         for word in set(_WORD.findall(text)):
-            hits = by_word.get(word)
-            if hits is None:
-                hits = by_word[word] = frozenset(
-                    i for i, starts in self.word_starts if starts and word.startswith(starts))
-            found |= hits
+            found |= self._opened_by(word)
         return found
+
+
+def _count_from(pattern: re.Pattern[str], text: str, positions: list[int]) -> int:
+    """Matches of ``pattern`` beginning at ``positions``, taken left to right
+    without overlap, as ``findall`` takes them."""
+    if len(positions) > 1:
+        positions = sorted(set(positions))
+    count, end = 0, 0
+    for position in positions:
+        if position < end:
+            continue
+        match = pattern.match(text, position)
+        if match:
+            count += 1
+            end = max(match.end(), position + 1)
+    return count

@@ -109,6 +109,10 @@ TITLE_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "amb", "sen", 
 #: a sentence when a number follows: UN records cite documents this way.
 REFERENCE_ABBREVIATIONS = frozenset({"para", "paras", "art", "arts", "no", "nos", "vol", "vols",
                                      "p", "pp", "sect", "ch", "chap"})
+#: A bracket group of fewer tokens than this right after a sentence's full
+#: stop is a citation or a marker of that sentence ("(A/45/1, p. 13)",
+#: "[4]", "(Applause)"); UN records cite documents this way.
+MAX_CITATION_TOKENS = 16
 #: A page is read as a transcript ("Q:", "A:", "Name: ...") only with at
 #: least this many turns; one "Name: ..." line is a quotation, not a dialogue.
 MIN_TRANSCRIPT_TURNS = 2

@@ -60,13 +60,45 @@ def paragraph_sentences(doc: Doc) -> Doc:
     into fragments ("Spokesperson" | "Dao" | "Thi Minh Nguyet said ..."),
     which loses their speakers.
     """
+    citation_end = -1
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+        elif token.i <= citation_end:
+            token.is_sent_start = False
+        elif token.i == citation_end + 1:  # the sentence ended before the citation
+            if token.text[:1].isupper():
+                token.is_sent_start = True
         elif not _may_end_sentence(doc, token.i - 1):
             token.is_sent_start = False
+        elif token.text in _CLOSING_BRACKET:
+            citation_end = _citation_end(doc, token.i)
+            if citation_end > token.i:
+                token.is_sent_start = False
     return doc
+
+
+_CLOSING_BRACKET = {"(": ")", "[": "]"}
+
+
+def _citation_end(doc: Doc, start: int) -> int:
+    """Where a short bracket group opening at ``start`` closes, if it is a
+    citation or a marker that belongs to the sentence before it ("...
+    established. (A/45/1, p. 13)", "[4]", "(Applause)"); else -1.
+
+    A group that ends a sentence of its own ("(They left.)") or runs past
+    its line is not one.
+    """
+    closer = _CLOSING_BRACKET[doc[start].text]
+    for index in range(start + 1, min(start + config.MAX_CITATION_TOKENS, len(doc))):
+        token = doc[index]
+        if "\n" in token.text or ("\n" in token.whitespace_ and token.text != closer):
+            return -1
+        if token.text == closer:
+            ends_sentence = doc[index - 1].text[-1:] in config.SENTENCE_FINAL
+            return -1 if ends_sentence else index
+    return -1
 
 
 def _may_end_sentence(doc: Doc, index: int) -> bool:

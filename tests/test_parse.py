@@ -42,6 +42,15 @@ def test_parse_line_breaks_always_break_sentences(nlp):
      ["As the report (A/99/12, paras. 3 and 4) shows, aid fell.", "We said no.", "We meant it."]),
     ("See art. 5 of the treaty. No. 7 came later.", ["See art. 5 of the treaty.",
                                                      "No. 7 came later."]),
+    # A citation or marker after the full stop closes that sentence ...
+    ("The fund was set up. (A/88/4, p. 9) It met twice.",
+     ["The fund was set up. (A/88/4, p. 9)", "It met twice."]),
+    ("Exports rose. [2] Imports fell.", ["Exports rose. [2]", "Imports fell."]),
+    ("The draft was adopted. (Applause)\nWe thank you.",
+     ["The draft was adopted. (Applause)", "We thank you."]),
+    # ... but a bracketed sentence of its own is left to the parser.
+    ("The vote passed. (The opposition left.) Then the chair spoke.",
+     ["The vote passed.", "(The opposition left.)", "Then the chair spoke."]),
 ])
 def test_parse_titles_and_references_do_not_end_sentences(nlp, text, expected):
     assert [s.text for s in doc_sentences(nlp(text))] == expected

@@ -7,7 +7,7 @@ literal word start ("reject", "den", "human"), so a cue can only match a
 text that has a word beginning with one of those starts. ``CueGate`` reads
 the starts out of each compiled pattern once, maps each distinct word to
 the cues it could open (cached, like the n-gram columns), and the counter
-runs only those regexes. A pattern it cannot read a start from (no leading
+tries only those regexes, and only where such a word begins. A pattern it cannot read a start from (no leading
 ``\\b``, a class or repeat first) is always run, so counts never change.
 """
 
@@ -99,28 +99,37 @@ class CueGate:
         """Matches per pattern in ``text`` (patterns with none left out), as
         ``len(pattern.findall(text))`` counts them.
 
-        A gated pattern is tried only where a match can begin: at the words
-        that open it and at its substrings. Taking the positions in order and
-        skipping those inside the previous match is how ``findall`` walks the
-        text, so the counts are the same; trying two or three positions is
-        what makes it cheaper than scanning the whole sentence.
+        A gated pattern is tried only where a match can begin (``starts``).
+        Taking those positions in order and skipping the ones inside the
+        previous match is how ``findall`` walks the text, so the counts are
+        the same; trying two or three positions is what makes it cheaper
+        than scanning the whole sentence.
         """
         patterns = self.patterns
         found = {i: n for i in self.always if (n := len(patterns[i].findall(text)))}
-        starts: dict[int, list[int]] = {}
+        for i, positions in self.starts(text).items():
+            if n := _count_from(patterns[i], text, positions):
+                found[i] = n
+        return found
+
+    def candidates(self, text: str) -> set[int]:
+        """Indices of the patterns worth running on ``text``."""
+        return set(self.always) | self.starts(text).keys()
+
+    def starts(self, text: str) -> dict[int, list[int]]:
+        """Where in ``text`` a match of each gated pattern could begin: at
+        the words that open it and at its substrings (patterns with no such
+        place left out)."""
+        found: dict[int, list[int]] = {}
         for i, substrings in self.substrings:
             for substring in substrings:
                 at = text.find(substring)
                 while at != -1:
-                    starts.setdefault(i, []).append(at)
+                    found.setdefault(i, []).append(at)
                     at = text.find(substring, at + 1)
         for word in _WORD.finditer(text):
             for i in self._opened_by(word.group()):
-                starts.setdefault(i, []).append(word.start())
-        for i, positions in starts.items():
-            n = _count_from(patterns[i], text, positions)
-            if n:
-                found[i] = n
+                found.setdefault(i, []).append(word.start())
         return found
 
     def _opened_by(self, word: str) -> frozenset[int]:
@@ -133,15 +142,6 @@ class CueGate:
             hits = by_word[word] = frozenset(
                 i for i, starts in self.word_starts if starts and word.startswith(starts))
         return hits
-
-    def candidates(self, text: str) -> frozenset[int] | set[int]:
-        """Indices of the patterns worth running on ``text``."""
-        found = set(self.always)
-        found.update(i for i, substrings in self.substrings
-                     if any(substring in text for substring in substrings))
-        for word in set(_WORD.findall(text)):
-            found |= self._opened_by(word)
-        return found
 
 
 def _count_from(pattern: re.Pattern[str], text: str, positions: list[int]) -> int:

@@ -4,6 +4,7 @@ Usage: python scripts/evaluate_dev.py [--model models/claims-v1] [--dev PATH] [-
        python scripts/evaluate_dev.py --halves     # the retraining story
        python scripts/evaluate_dev.py --timing     # predict CPU ms per 10,000 sentences
        python scripts/evaluate_dev.py --seeds 13,1,2 [--extra NEW.csv ...]
+       python scripts/evaluate_dev.py --learning-curve   # does more of our data help?
 
 The dev set (../shared/corpus/dev_labeled.csv beside a clone) is used to
 measure only: it is never trained on for the shipped model and never copied
@@ -16,6 +17,9 @@ holdout seed's score moves by about 0.015 with the documents it holds out,
 so the recipe is trained once per seed (with ``--extra`` files added to
 ``data/labeled``) and scored on the whole dev set and on each half. Read the
 errors of one half only; the other half is the honest figure.
+``--learning-curve`` trains the recipe on random shares of our documents
+(several draws per share) and scores each on the dev set: whether writing
+more data of the kind we have would still pay.
 """
 
 from __future__ import annotations
@@ -27,11 +31,12 @@ import time
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline import config
 from pipeline.classify import load_model, predict_table
-from pipeline.train import evaluate_model, format_report, read_labeled, train_model
+from pipeline.train import evaluate_model, fit_model, format_report, read_labeled, train_model
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_DEV = PROJECT.parent / "shared" / "corpus" / "dev_labeled.csv"
@@ -51,6 +56,8 @@ def main() -> int:
                              "seed and score it on the dev set and its halves")
     parser.add_argument("--extra", type=Path, nargs="*", default=[],
                         help="labeled files added to data/labeled for --seeds")
+    parser.add_argument("--learning-curve", action="store_true",
+                        help="dev macro-F1 of the recipe trained on growing shares of our documents")
     args = parser.parse_args()
     if not args.dev.exists():
         print(f"No dev set at {args.dev}; nothing to measure.", file=sys.stderr)
@@ -59,6 +66,11 @@ def main() -> int:
     if args.seeds:
         seeds = [int(seed) for seed in args.seeds.split(",")]
         table = seed_spread(dev, seeds, args.extra)
+        print(table.to_json(orient="records", indent=2) if args.json
+              else table.to_string(index=False, float_format="%.3f"))
+        return 0
+    if args.learning_curve:
+        table = learning_curve_by_document(dev)
         print(table.to_json(orient="records", indent=2) if args.json
               else table.to_string(index=False, float_format="%.3f"))
         return 0
@@ -114,6 +126,27 @@ def retraining_story(shipped, dev: pd.DataFrame,
             row[f"shipped_data+user_x{weight:g}"] = evaluate_model(model, test)["macro_f1"]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def learning_curve_by_document(dev: pd.DataFrame,
+                               fractions: tuple[float, ...] = (0.125, 0.25, 0.5, 0.75, 1.0),
+                               draws: int = 5) -> pd.DataFrame:
+    """Mean dev macro-F1 of the recipe fitted on random shares of our
+    documents (whole documents, ``draws`` draws per share), with its spread."""
+    data = read_labeled([config.LABELED_DATA_DIR])
+    documents = data["group"].unique()
+    rows = []
+    for fraction in fractions:
+        for draw in range(draws if fraction < 1 else 1):
+            chosen = np.random.default_rng(draw).choice(
+                documents, round(len(documents) * fraction), replace=False)
+            sample = data[data["group"].isin(chosen)]
+            rows.append({"fraction": fraction, "n_train": len(sample),
+                         "dev_macro_f1": evaluate_model(fit_model(sample), dev)["macro_f1"]})
+    return (pd.DataFrame(rows).groupby("fraction")
+            .agg(n_train=("n_train", "mean"), dev_macro_f1=("dev_macro_f1", "mean"),
+                 spread=("dev_macro_f1", "std"), draws=("n_train", "size"))
+            .reset_index())
 
 
 def dev_halves(dev: pd.DataFrame) -> pd.Series:

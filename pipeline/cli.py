@@ -134,7 +134,7 @@ def _clean(args: argparse.Namespace) -> int:
 def _add_classify(commands) -> None:
     cmd = commands.add_parser("classify", help="label sentences as given (no cleaning)")
     cmd.add_argument("sentences", nargs="*", metavar="SENTENCE")
-    cmd.add_argument("--input", type=Path, help="CSV or JSONL of sentences")
+    cmd.add_argument("--input", type=Path, help="CSV, JSONL or Parquet of sentences")
     cmd.add_argument("--text-column", default="text")
     cmd.add_argument("--out", type=Path, help="write CSV/JSONL/Parquet here (by suffix)")
     cmd.add_argument("--model", type=Path, default=None)

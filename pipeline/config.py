@@ -33,8 +33,8 @@ SPACY_EXCLUDE: tuple[str, ...] = ("lemmatizer", "attribute_ruler")
 #: spaCy refuses longer texts by default (memory grows with length); a longer
 #: "article" is almost always a mis-parsed dump, so it is rejected, not cut.
 MAX_ARTICLE_CHARS = 1_000_000
-#: Files larger than this are rejected before being read into memory
-#: (line-based formats stream and are not limited).
+#: Files larger than this are rejected before being read into memory;
+#: line-based formats stream, and this bounds each JSONL line or CSV row.
 MAX_FILE_BYTES = 20_000_000
 
 #: Distinct lines whose cleaning verdicts and comparison keys are cached
@@ -63,11 +63,13 @@ RANDOM_STATE = 13
 #: 59% `other`, far more varied than any hand-written set; weighting it up
 #: trades a little pledge/denial recall for much better precision. With the
 #: boundary cases in the data, 4 beat 3 by ~0.01 dev macro-F1 on each of three
-#: holdout seeds; 2 and 5 were lower (README). Labels not named keep factor 1.
+#: holdout seeds; 2 and 5 were lower (the measurements were taken on the
+#: data of their time; README's table has x3 and x5 on today's data). Labels
+#: not named keep factor 1.
 CLASS_WEIGHT_FACTORS: dict[str, float] = {"other": 4.0}
 #: Inverse regularisation strength of the logistic regression. Weaker fits
-#: (smaller C) generalise better from hand-written to real text; 0.5 to 3
-#: differ by less than the dev set's noise (README).
+#: (smaller C) generalise better from hand-written to real text; 0.25 to 2
+#: differ by less than the dev set's noise (README's table).
 CLASSIFIER_C = 0.5
 #: With `claims train --base`, each of the user's own sentences counts this
 #: many times against one shipped sentence (`--user-weight`). Raise it when
@@ -76,11 +78,13 @@ CLASSIFIER_C = 0.5
 #: the set's noise (README "Retraining"), so the default adds no assumption.
 USER_WEIGHT = 1.0
 #: How much the cue-lexicon features count next to the L2-normalised n-gram
-#: blocks. 1 and 2 scored lower on the dev set than 0.5 (README).
+#: blocks. 1 and 2 scored lower on the dev set than 0.5 (measured when the
+#: cue lexicons were introduced; not rerun since).
 CUE_WEIGHT = 0.5
 #: Words of a sentence's opening (its first clause) in which the head cues
 #: are counted again. 10 to 18 words all beat none by 0.01-0.016 dev
-#: macro-F1 on three holdout seeds; 8 and 40 did not (README).
+#: macro-F1 on three holdout seeds; 8 and 40 did not (measured when the
+#: head cues were introduced; README's table has the step's total).
 HEAD_WORDS = 15
 #: Character n-grams within words, padded with a space: they carry word
 #: stems and endings to unseen inflections.

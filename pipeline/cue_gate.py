@@ -7,8 +7,10 @@ literal word start ("reject", "den", "human"), so a cue can only match a
 text that has a word beginning with one of those starts. ``CueGate`` reads
 the starts out of each compiled pattern once, maps each distinct word to
 the cues it could open (cached, like the n-gram columns), and the counter
-tries only those regexes, and only where such a word begins. A pattern it cannot read a start from (no leading
-``\\b``, a class or repeat first) is always run, so counts never change.
+tries only those regexes, and only where such a word begins. A pattern
+with no literal start (a class or a repeat first, or case-insensitive) is
+always run over the whole text, so counts never change; one without a
+leading ``\\b`` is tried where its literal start occurs ("n't").
 """
 
 from __future__ import annotations

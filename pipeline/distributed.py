@@ -10,7 +10,8 @@ What ``run_dask`` does, and how it shares everything else with ``runner.run``:
 3. read the inputs here, as a stream, into the very chunks a local run makes
    (``runner.open_run``: same names, same resume filter, same
    read-error and duplicate-id rows);
-4. each chunk is one task: a worker loads spaCy once (a per-process cache)
+4. each chunk is one task: a worker loads spaCy once (a cache per worker
+   thread; workers are single-threaded by default)
    and runs ``chunk.process_articles``, the function a local run calls;
    only plain tables travel back;
 5. this process writes each result as an atomic part (``save.write_part``),
@@ -44,7 +45,7 @@ from sklearn.pipeline import Pipeline
 from . import __version__, config, save
 from .chunk import Stages, process_articles
 from .classify import load_model
-from .parse import load_nlp
+from .parse import load_nlp, pipeline_id
 from .read import Article
 from .runner import RunError, RunSummary, check_options, open_run, progress_bar, run_manifest
 
@@ -123,8 +124,7 @@ def process_chunk(name: str, articles: list[Article], model: Pipeline, options: 
     """
     stages = worker_stages(model, options)
     tables, timings = process_articles(stages, articles)
-    meta = stages.nlp.meta
-    return name, tables, timings, f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+    return name, tables, timings, pipeline_id(stages.nlp.meta)
 
 
 # -- on the client ---------------------------------------------------------------
@@ -162,7 +162,7 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
                        f"({scheduler}) the cluster's own workers are used. Got workers={workers} "
                        "instead of None.")
     _import_distributed()  # a missing extra fails before any work
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     out = Path(out)
     model, card = load_model(model_path)  # fail fast, before the cluster starts
     labels = [str(label) for label in card["labels"]]
@@ -187,9 +187,13 @@ def run_dask(inputs: Sequence[str | Path], out: str | Path, *,
                 bar.update(len(tables["articles"]) + len(tables["errors"]))
     bar.close()
     summary.skipped_done = skipped[0]
+    finalize_started = time.perf_counter()
     counts = save.finalize(out, labels, fmt)
+    summary.timings["finalize"] = time.perf_counter() - finalize_started
+    summary.timings.setdefault("load", 0.0)  # no cluster started: nothing was left to do
     summary.errors = counts["errors"]
     summary.seconds = time.perf_counter() - started
+    summary.cpu_seconds = time.process_time() - cpu_started  # this process: the workers' is theirs
     manifest = run_manifest(inputs, out, fmt, card, model_path, spacy_name, n_workers, limit,
                             counts, summary)
     manifest["options"].update(engine="dask", scheduler=_address(scheduler))

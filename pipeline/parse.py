@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -153,6 +154,23 @@ def load_nlp(name: str | None = None) -> Language:
         "(or `python -m spacy download en_core_web_sm` where that host is reachable), "
         "or pass the name or path of an installed pipeline with --spacy-model."
     )
+
+
+def installed_pipeline(name: str | None = None) -> str:
+    """The ``pipeline_id`` of what ``load_nlp(name)`` would load, read from its
+    meta.json without loading it ("" if none is installed): the parent of a
+    run whose worker processes load spaCy still records which pipeline ran."""
+    for candidate in (name,) if name else config.SPACY_MODEL_CANDIDATES:
+        if spacy.util.is_package(candidate):
+            return pipeline_id(spacy.util.get_model_meta(spacy.util.get_package_path(candidate)))
+        if Path(candidate).is_dir():
+            return pipeline_id(spacy.util.get_model_meta(Path(candidate)))
+    return ""
+
+
+def pipeline_id(meta: dict) -> str:
+    """A spaCy pipeline's name and version, as "en_core_web_sm-3.8.0"."""
+    return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
 
 
 def parse_texts(nlp: Language, texts: Iterable[str],

@@ -4,7 +4,8 @@ What one run does:
 
 1. read the inputs as a stream; skip articles finished by an earlier run of
    the same output folder (the parts on disk say which);
-2. group articles into chunks of ``config.CHUNK_SIZE``;
+2. group articles into chunks of ``chunk_size`` (``--chunk-size``; with
+   several workers the last chunks are cut smaller, see ``_batched``);
 3. each chunk is cleaned, parsed with ``nlp.pipe``, classified in one call,
    and written as one atomic part, in this process or in ``workers``
    processes that each load the models once;
@@ -40,6 +41,7 @@ from tqdm import tqdm
 from . import config, save
 from .chunk import Stages, error_row, load_stages, process_articles
 from .classify import load_model
+from .parse import installed_pipeline, pipeline_id
 from .read import HTML_SUFFIXES, LINE_SUFFIXES, TEXT_SUFFIXES, Article, ReadError, read_inputs
 
 logger = logging.getLogger(__name__)
@@ -105,8 +107,7 @@ def _init_worker(spacy_model: str | None, model_path: str | None, review_thresho
     gc.freeze()
     _WORKER["load_seconds"] = time.perf_counter() - started
     _WORKER["load_cpu_seconds"] = time.process_time() - cpu_started
-    meta = _WORKER["stages"].nlp.meta
-    _WORKER["spacy_name"] = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+    _WORKER["spacy_name"] = pipeline_id(_WORKER["stages"].nlp.meta)
     _WORKER["out"] = Path(out)
     _WORKER["parent"] = parent
     if parent and os.getppid() == parent:  # a pool worker of this run
@@ -247,8 +248,10 @@ def _pending_chunks(records: Iterator[Article | ReadError], done: set[str],
                     ) -> tuple[Iterator[tuple[str, list[Article]]], list[int]]:
     """Chunks of articles still to do, named so they sort after earlier parts.
 
-    Read errors are written straight away as parts of their own; duplicate
-    ids within a run are errors too (each article must appear exactly once).
+    Read errors are collected and written as one part of their own once the
+    stream is handed out (a killed run rereads its inputs, so none is lost);
+    duplicate ids within a run are errors too (each article must appear
+    exactly once).
     """
     run_tag = f"{len(save.list_parts(out)):07d}-{time.strftime('%Y%m%d%H%M%S')}"
     skipped = [0]
@@ -357,7 +360,8 @@ def run_manifest(inputs: Sequence[str | Path], out: Path, fmt: str, card: dict,
     how long each stage took (local and Dask runs write the same keys)."""
     from .classify import library_versions
 
-    nlp_name = spacy_model or _WORKER.get("spacy_name") or "auto"
+    # Worker processes know what they loaded; this one may not have loaded spaCy.
+    nlp_name = _WORKER.get("spacy_name") or installed_pipeline(spacy_model) or spacy_model or "auto"
     return {
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": sys.argv,

@@ -105,6 +105,10 @@ def test_cli_run_two_workers_match_one(sample_run, tmp_path):
     merged = ours.merge(reference, on=key, suffixes=("", "_one"))
     assert len(merged) == len(reference) == len(ours)
     assert (merged["label"] == merged["label_one"]).all()
+    # Only the workers load spaCy, yet the manifest says which pipeline ran.
+    recorded = [json.loads((folder / "manifest.json").read_text())["versions"]["spacy_model"]
+                for folder in (out, sample_run)]
+    assert recorded[0] == recorded[1] and recorded[0].startswith("en_core_web_sm")
 
 
 def _corpus(path: Path, copies: int) -> list[str]:

@@ -90,6 +90,7 @@ def test_distributed_run_records_errors_like_a_local_run(inputs, dask_out):
 def test_distributed_manifest_names_the_engine_and_counts(dask_out):
     manifest = json.loads((dask_out / "manifest.json").read_text())
     assert manifest["options"]["engine"] == "dask"
+    assert {"load", "finalize", "total"} <= manifest["timings_seconds"].keys()
     assert manifest["options"]["workers"] == 2
     assert manifest["counts"]["articles"] == 8 and manifest["counts"]["errors"] == 5
     assert manifest["versions"]["spacy_model"].startswith("en_core_web_sm")

@@ -114,10 +114,6 @@ class CueGate:
                 found[i] = n
         return found
 
-    def candidates(self, text: str) -> set[int]:
-        """Indices of the patterns worth running on ``text``."""
-        return set(self.always) | self.starts(text).keys()
-
     def starts(self, text: str) -> dict[int, list[int]]:
         """Where in ``text`` a match of each gated pattern could begin: at
         the words that open it and at its substrings (patterns with no such

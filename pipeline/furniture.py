@@ -5,8 +5,8 @@ Menus, footers and "Related News:" headings that the line rules of
 one site. ``clean_sites`` groups a batch of cleaned pages by site, learns
 those lines, and drops them with reason ``site_furniture``, sparing lines
 that recur inside the body (stock answers such as "We have noted relevant
-reports."). ``chunk.process_articles`` calls it once per chunk, so a chunk's output does not
-depend on which other chunks a run processes.
+reports."). ``chunk.process_articles`` calls it once per chunk, so a
+chunk's output does not depend on which other chunks a run processes.
 """
 
 from __future__ import annotations

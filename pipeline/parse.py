@@ -73,14 +73,14 @@ def paragraph_sentences(doc: Doc) -> Doc:
                 token.is_sent_start = True
         elif not _may_end_sentence(doc, token.i - 1):
             token.is_sent_start = False
-        elif token.text in _CLOSING_BRACKET:
+        elif token.text in _BRACKET_PAIRS:
             citation_end = _citation_end(doc, token.i)
             if citation_end > token.i:
                 token.is_sent_start = False
     return doc
 
 
-_CLOSING_BRACKET = {"(": ")", "[": "]"}
+_BRACKET_PAIRS = {"(": ")", "[": "]"}
 
 
 def _citation_end(doc: Doc, start: int) -> int:
@@ -91,7 +91,7 @@ def _citation_end(doc: Doc, start: int) -> int:
     A group that ends a sentence of its own ("(They left.)") or runs past
     its line is not one.
     """
-    closer = _CLOSING_BRACKET[doc[start].text]
+    closer = _BRACKET_PAIRS[doc[start].text]
     for index in range(start + 1, min(start + config.MAX_CITATION_TOKENS, len(doc))):
         token = doc[index]
         if "\n" in token.text or ("\n" in token.whitespace_ and token.text != closer):

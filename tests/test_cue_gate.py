@@ -52,7 +52,7 @@ def test_cue_gate_word_starts(pattern, starts):
 
 def test_cue_gate_empty_input(cues):
     assert cues.counts([]).shape == (0, len(CUES))
-    assert CueGate(cues.patterns_).candidates("") == set(CueGate(cues.patterns_).always)
+    assert CueGate(cues.patterns_).starts("") == {}
 
 
 def test_cue_gate_counts_match_every_regex_on_the_training_data(cues):
@@ -69,5 +69,5 @@ def test_cue_gate_never_changes_a_count(cues, words):
 
 def test_cue_gate_skips_most_cues_on_a_plain_sentence(cues):
     gate = CueGate(cues.patterns_)
-    ran = gate.candidates("the delegation toured a factory and a museum on tuesday.")
-    assert len(ran) <= len(gate.always) + 2
+    tried = gate.starts("the delegation toured a factory and a museum on tuesday.")
+    assert len(tried) <= 2

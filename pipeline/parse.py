@@ -138,7 +138,7 @@ def load_nlp(name: str | None = None) -> Language:
         ModelNotFoundError: none could be loaded; the message says how to
             install one.
     """
-    candidates = (name,) if name else config.SPACY_MODEL_CANDIDATES
+    candidates = _candidates(name)
     for candidate in candidates:
         try:
             nlp = spacy.load(candidate, exclude=list(config.SPACY_EXCLUDE))
@@ -160,12 +160,17 @@ def installed_pipeline(name: str | None = None) -> str:
     """The ``pipeline_id`` of what ``load_nlp(name)`` would load, read from its
     meta.json without loading it ("" if none is installed): the parent of a
     run whose worker processes load spaCy still records which pipeline ran."""
-    for candidate in (name,) if name else config.SPACY_MODEL_CANDIDATES:
+    for candidate in _candidates(name):
         if spacy.util.is_package(candidate):
             return pipeline_id(spacy.util.get_model_meta(spacy.util.get_package_path(candidate)))
         if Path(candidate).is_dir():
             return pipeline_id(spacy.util.get_model_meta(Path(candidate)))
     return ""
+
+
+def _candidates(name: str | None) -> tuple[str, ...]:
+    """The pipelines to try, in order: the one named, else the defaults."""
+    return (name,) if name else config.SPACY_MODEL_CANDIDATES
 
 
 def pipeline_id(meta: dict) -> str:

@@ -91,8 +91,8 @@ def make_corpus(path: Path, n: int, source: Path | None = None) -> int:
 
 def cleaned_texts(corpus: Path) -> list[str]:
     """The texts `claims run` hands to spaCy: read and cleaned by the pipeline's own code."""
-    from pipeline.chunk import clean_article
-    from pipeline.read import Article, read_inputs
+    from pipeline.run.chunk import clean_article
+    from pipeline.run.read import Article, read_inputs
 
     return [clean_article(record).text for record in read_inputs([corpus])
             if isinstance(record, Article)]
@@ -130,7 +130,7 @@ def _bare_child(texts_file: Path) -> None:
     """Inside the bare process: load the pipeline, then time ``nlp.pipe`` only."""
     started = time.perf_counter()
     from pipeline import config
-    from pipeline.parse import load_nlp
+    from pipeline.parse.nlp import load_nlp
 
     texts = json.loads(texts_file.read_text(encoding="utf-8"))
     nlp = load_nlp()

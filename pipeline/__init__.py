@@ -1,18 +1,23 @@
 """claims-pipeline: what governments say about human rights, sentence by sentence.
 
-The stages, each usable on its own from Python::
+One subpackage per stage, data flowing one way::
 
-    from pipeline import clean_text, load_nlp, load_model, run, read_table
+    run.read -> clean -> parse (spaCy) -> classify (scikit-learn) -> run.save
+
+``pipeline.run`` also runs the stages over files in chunks, with workers or
+Dask; ``pipeline.notebook`` holds the notebooks' helpers; ``cli`` and
+``config`` sit at the top. The stages, each usable on its own from Python::
+
+    from pipeline import clean_text, load_nlp, load_model, predict_table, run, read_table
 """
 
 __version__ = "0.1.0"
 
 from .classify import load_model, predict_table
 from .clean import clean_html, clean_text
-from .explore import load_run
+from .notebook.explore import load_run
 from .parse import load_nlp
-from .runner import run
-from .save import read_table
+from .run import read_table, run
 
 __all__ = ["__version__", "clean_html", "clean_text", "load_model", "load_nlp", "load_run",
            "predict_table", "read_table", "run"]

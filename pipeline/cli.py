@@ -76,14 +76,14 @@ def _add_run(commands) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import run
+    from .run.runner import run
 
     options = {"fmt": args.format, "model_path": args.model, "spacy_model": args.spacy_model,
                "limit": args.limit, "overwrite": args.overwrite,
                "review_threshold": args.review_threshold, "chunk_size": args.chunk_size,
                "progress": not args.quiet and sys.stderr.isatty()}
     if args.engine == "dask":
-        from .distributed import run_dask
+        from .run.distributed import run_dask
 
         summary = run_dask(args.inputs, args.out, scheduler=args.scheduler,
                            workers=args.workers, **options)
@@ -109,8 +109,8 @@ def _add_clean(commands) -> None:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .chunk import clean_article
-    from .read import ReadError, read_file
+    from .run.chunk import clean_article
+    from .run.read import ReadError, read_file
 
     status = 0
     for record in read_file(args.file):
@@ -142,7 +142,7 @@ def _add_classify(commands) -> None:
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from .classify import load_model, predict_table
+    from .classify.model import load_model, predict_table
 
     if args.input:
         frame = _read_frame(args.input)
@@ -183,7 +183,7 @@ def _add_train(commands) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .train import format_report, read_labeled, train_and_save
+    from .classify.train import format_report, read_labeled, train_and_save
 
     if args.out.exists() and any(args.out.iterdir()) and not args.overwrite:
         raise ValueError(f"{args.out} already holds files; pass --overwrite to replace them.")
@@ -219,8 +219,8 @@ def _add_evaluate(commands) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .classify import load_model
-    from .train import evaluate_model, format_report, learning_curve, read_labeled
+    from .classify.model import load_model
+    from .classify.train import evaluate_model, format_report, learning_curve, read_labeled
 
     model, _ = load_model(args.model)
     data = read_labeled([args.data], text_column=args.text_column,
@@ -249,8 +249,8 @@ def _add_sample(commands) -> None:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from .save import read_table
-    from .train import sample_for_labeling
+    from .classify.train import sample_for_labeling
+    from .run.save import read_table
 
     picked = sample_for_labeling(read_table(args.run_dir), n=args.n, strategy=args.strategy)
     picked.to_csv(args.out, index=False)

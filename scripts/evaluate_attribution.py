@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pipeline.parse import doc_sentences, load_nlp
+from pipeline.parse.nlp import doc_sentences, load_nlp
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = PROJECT / "data" / "attribution"

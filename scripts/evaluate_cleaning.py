@@ -22,12 +22,12 @@ from html import escape
 from pathlib import Path
 
 from pipeline import config
-from pipeline.chunk import clean_article
-from pipeline.clean import CleanedArticle, clean_html, clean_text
-from pipeline.furniture import SITE_MIN_PAGES, clean_sites, site_furniture, site_key
-from pipeline.lines import html_blocks
-from pipeline.quality import fold, score_page, total
-from pipeline.read import Article, read_inputs
+from pipeline.clean.cleaner import CleanedArticle, clean_html, clean_text
+from pipeline.clean.furniture import SITE_MIN_PAGES, clean_sites, site_furniture, site_key
+from pipeline.clean.lines import html_blocks
+from pipeline.clean.quality import fold, score_page, total
+from pipeline.run.chunk import clean_article
+from pipeline.run.read import Article, read_inputs
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -35,8 +35,14 @@ import numpy as np
 import pandas as pd
 
 from pipeline import config
-from pipeline.classify import load_model, predict_table
-from pipeline.train import evaluate_model, fit_model, format_report, read_labeled, train_model
+from pipeline.classify.model import load_model, predict_table
+from pipeline.classify.train import (
+    evaluate_model,
+    fit_model,
+    format_report,
+    read_labeled,
+    train_model,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_DEV = PROJECT.parent / "shared" / "corpus" / "dev_labeled.csv"

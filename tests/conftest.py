@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.classify import load_model
-from pipeline.parse import load_nlp
+from pipeline.classify.model import load_model
+from pipeline.parse.nlp import load_nlp
 
 PROJECT = Path(__file__).resolve().parents[1]
 RAW = PROJECT / "data" / "raw"

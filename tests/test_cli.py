@@ -15,7 +15,7 @@ import pytest
 
 from pipeline import config
 from pipeline.cli import main
-from pipeline.save import read_table
+from pipeline.run.save import read_table
 
 from .conftest import DATA, RAW
 

@@ -1,0 +1,371 @@
+"""Who is speaking in each sentence, in what role, and against or with whom.
+
+Part of the parse stage; works on spaCy's dependency parse and entities.
+The verb list covers the register of ministry and state-media text
+(affirmed, stressed, reiterated, rejected, underlined, pledged), which
+general quote extractors lack. For each sentence, in order:
+
+1. a transcript turn ("Q:", "A:", "Ambassador Reyes:") names the speaker
+   until the next turn; "A:" is the person named in the title;
+2. a page whose title is a person's statement, speech, remarks, briefing or
+   press conference is that person's words throughout;
+3. a headline's colon ("...: Spokesperson", "Spokesman: ...") or "says X";
+4. "According to X, ..." names X;
+5. the subject of a reporting verb, in either order ("X said ...",
+   "..., emphasized the spokesperson"), of "X made the statement", or of a
+   pledge ("X stands ready to ...");
+6. a pronoun stands for the current speaker, a bare role ("the minister")
+   for the person of the article who holds it;
+7. a sentence inside an open quotation, or later in the same paragraph,
+   keeps the current speaker; sentences before a closing "..., she noted"
+   in their paragraph are hers too.
+
+Names are given in full ("Hang" after "Le Thi Thu Hang" becomes the latter)
+and a person's role comes from the mention that names them ("Spokesperson
+of the Ministry of Foreign Affairs"). The target is what a rejection is
+aimed at, the accusation a sentence rebuts, the addressee of a call, or
+the partner of a pledge; it is only looked for when someone is speaking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from spacy.tokens import Doc, Span, Token
+
+from .. import config
+from .people import HONORIFICS, ROLE_NOUNS, TITLED_NAME, People, name_of, strip_titles
+from .sentence_views import (
+    PRONOUNS,
+    SUBJECT_DEPS,
+    SentenceView,
+    is_verb,
+    sentence_views,
+    strip_possessive,
+    verb_forms,
+)
+from .targets import find_target
+
+#: Verbs whose subject is speaking (or stating a position).
+REPORTING_VERBS = frozenset(
+    "say tell state affirm stress emphasize emphasise reiterate reject underline underscore "
+    "pledge note add claim insist deny declare announce explain warn urge assert argue "
+    "maintain confirm point express acknowledge recognize recognise highlight remark "
+    "comment respond reply answer report accuse criticize criticise condemn refute "
+    "dismiss vow promise ask reaffirm indicate clarify mention inform brief welcome "
+    "commend praise appreciate thank invite propose suggest request call hope believe "
+    "agree protest oppose object voice share write present outline denounce slam "
+    "refer".split()
+)
+REPORTING_FORMS = verb_forms(" ".join(REPORTING_VERBS))
+#: "X made the statement": the subject of these verbs speaks when the object is a statement.
+STATEMENT_VERBS = verb_forms("make give deliver issue raise")
+STATEMENT_NOUNS = frozenset("statement statements remarks remark comment comments speech "
+                            "address announcement concern concerns case cases issue issues "
+                            "question questions".split())
+#: "X stands ready to ...", "X is willing to ...": the subject pledges.
+PLEDGE_ADJECTIVES = frozenset("ready willing committed determined".split())
+#: Every word that can head a speech act (``_is_speech_act`` decides).
+_SPEECH_WORDS = REPORTING_FORMS | STATEMENT_VERBS | PLEDGE_ADJECTIVES
+#: "according to law" cites a rule, not a speaker.
+NOT_SOURCES = frozenset("law laws regulations regulation procedures procedure constitution "
+                        "rules statistics data figures plan schedule reports".split())
+PERSON_PRONOUNS = frozenset("he she i".split())
+#: Lower-case words that can stand alone as a headline's source ("...: ministry").
+SOURCE_NOUNS = ROLE_NOUNS | frozenset(
+    "ministry government office council committee commission embassy agency union group "
+    "court police army party delegation mission experts".split())
+_NOT_SPEAKERS = frozenset({"which", "that", "who", "what", "there"})
+_NAME_PARTICLES = frozenset({"of", "the", "for", "and", "de", "van", "von", "bin", "al", "da", "du"})
+_OPEN_QUOTES = "“\""
+_HEADLINE_TAIL = re.compile(r":\s*(?P<who>[\w .'’-]{1,40})$")
+_HEADLINE_HEAD = re.compile(r"^(?P<who>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3})\s*:\s+\S")
+_HEADLINE_SAYS = re.compile(r",?\s+says\s+(?P<who>[\w .'’-]{1,40})$")
+# "Name: ...", "Q: ...", and the bare "Q What ..." of US government transcripts.
+_TURN = re.compile(r"^\s*(?:(?P<who>Q|Question|A|Answer|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4})"
+                   r"\s*[:：]\s|(?P<bare>Q)\s+(?=[A-Z\"“‘']))")
+_QUESTION_TURNS = frozenset({"q", "question"})
+_ANSWER_TURNS = frozenset({"a", "answer"})
+_ASKERS = frozenset({"reporter", "journalist", "correspondent", config.QUESTIONER_SPEAKER})
+#: Titles of a text that is one person's words: "Statement by ...", "Remarks by ...",
+#: "... Spokesperson X's Regular Press Conference" (not "X's statement sparks anger").
+_SPEECH_TITLE = re.compile(
+    r"^(?:(?:full )?(?:transcript|text) of (?:the )?)?(?:[\w.'’-]+ ){0,2}"
+    r"(?:statement|remarks|speech|address|press conference|briefing)\b"
+    r"|['’]s (?:regular |daily )?(?:press conference|press briefing|briefing|remarks)\b",
+    re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\b(by|with|from)\b[^,:;]*$", re.IGNORECASE)
+_INTERVIEW_TITLE = re.compile(r"\binterview\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who speaks in a sentence ('' for narration), their role, and their target."""
+
+    speaker: str = ""
+    role: str = ""
+    target: str = ""
+
+
+def find_speakers(doc: Doc, sentences: Sequence[Span], *, title: str = "") -> list[str]:
+    """One speaker name per sentence ('' where nobody is speaking)."""
+    return [a.speaker for a in find_attributions(doc, sentences, title=title)]
+
+
+def find_attributions(doc: Doc, sentences: Sequence[Span], *, title: str = "",
+                      text: str | None = None) -> list[Attribution]:
+    """Speaker, role and target of every sentence of one article.
+
+    ``text`` is ``doc.text`` when the caller has it already (spaCy rebuilds
+    it from the tokens on every access).
+    """
+    if not sentences:
+        return []
+    text = doc.text if text is None else text
+    views = sentence_views(doc, sentences, text)
+    people = People(doc, text)
+    has_title = bool(title) and views[0].text.strip() == title.strip()
+    page, answerer = _page_speakers(views[0], people) if has_title else ("", "")
+    turns = _turn_speakers(views, answerer, people)
+    speakers, verbs = _Reader(people).read(views, turns, page, has_title)
+    attributions = []
+    for view, speaker, verb in zip(views, speakers, verbs):
+        asking = speaker.lower() in _ASKERS or view.text.rstrip().endswith("?")
+        target = find_target(view, verb) if speaker and not asking else ""
+        attributions.append(Attribution(speaker, people.roles.get(speaker, ""), target))
+    return attributions
+
+
+class _Reader:
+    """Reads an article's sentences in order, keeping the current speaker."""
+
+    def __init__(self, people: People) -> None:
+        self.people = people
+        self.current = ""
+        self.person = ""
+
+    def read(self, sentences: Sequence[SentenceView], turns: list[str | None], page: str,
+             has_title: bool) -> tuple[list[str], list[Token | None]]:
+        speakers: list[str] = []
+        verbs: list[Token | None] = []
+        in_quote, quote_start = False, 0
+        paragraph_start = 0
+        for position, sentence in enumerate(sentences):
+            if sentence.new_paragraph:
+                paragraph_start = position
+            in_quote = in_quote and not sentence.new_paragraph
+            if not in_quote:
+                quote_start = position
+            headline = sentence.headline or (has_title and position == 0)
+            explicit, verb = _explicit(sentence, headline)
+            verbs.append(verb)
+            if turns[position] is not None or (page and position > 0):
+                speaker = turns[position] if turns[position] is not None else page
+                named = self._resolve(explicit) if explicit and not turns[position] else ""
+                if named in self.people.roles:  # a statement reporting another person
+                    speaker = named
+                self.current = speaker or self.current
+            elif explicit:
+                speaker = self._resolve(explicit)
+                if speaker:
+                    self.current = speaker
+                    self.person = speaker if self.people.is_person(speaker) else self.person
+                if in_quote:  # "..." she said: the quotation that ends here is hers from its start.
+                    speakers[quote_start:] = [s or speaker for s in speakers[quote_start:]]
+                elif speaker and verb is not None and _trails(sentence, verb):
+                    _fill_back(speakers, paragraph_start, speaker)
+            elif in_quote or _starts_quote_without_verb(sentence):
+                speaker = self.current
+            elif position > paragraph_start and not headline and not _narrates(sentence):
+                speaker = speakers[-1]
+            else:
+                speaker = ""
+            in_quote = _quote_open_after(sentence.text, in_quote)
+            speakers.append(speaker)
+        return speakers, verbs
+
+    def _resolve(self, name: str) -> str:
+        """A name in full; a pronoun or bare role as the person it stands for."""
+        words = name.lower().split()
+        if words[-1] in PERSON_PRONOUNS and len(words) == 1:
+            return self.current if self.people.is_person(self.current) else self.person
+        if words[-1] in PRONOUNS and len(words) == 1:
+            return self.current
+        if words[-1] in ROLE_NOUNS and not any(w in self.people.names for w in name.split()):
+            holder = self.people.holder_of(words[-1], prefer=self.current)
+            return holder or name
+        return self.people.full_name(name)
+
+
+def _narrates(sentence: SentenceView) -> bool:
+    """A simple-past sentence with no first person ("The march ended at noon"):
+    the writer narrating, so the previous speaker is not carried over. Words
+    carried on from a speaker stay in the present ("It ignores the facts")."""
+    return sentence.span.root.tag_ == "VBD" and not any(
+        w in ("we", "our", "i", "my", "us") for w in sentence.lowers)
+
+
+def _fill_back(speakers: list[str], start: int, speaker: str) -> None:
+    """Unattributed sentences opening a paragraph that ends '..., she noted' are hers."""
+    for index in range(start, len(speakers)):
+        if speakers[index]:
+            return
+    speakers[start:] = [speaker] * (len(speakers) - start)
+
+
+def _trails(sentence: SentenceView, verb: Token) -> bool:
+    """An attribution after what was said ("..., she noted"), with no quotation marks."""
+    return verb.i - sentence.span.start > len(sentence.tokens) / 2 and not any(
+        c in sentence.text for c in "“”\"")
+
+
+def _explicit(sentence: SentenceView, headline: bool) -> tuple[str, Token | None]:
+    """The speaker a sentence names itself, and the verb that names it."""
+    if headline:
+        who = _headline_speaker(sentence.text)
+        if who:
+            return who, None
+    according = _according_to(sentence)
+    if according:
+        return according, None
+    return _verb_subject(sentence)
+
+
+def _according_to(sentence: SentenceView) -> str:
+    for (word, following_word), following in zip(pairwise(sentence.lowers),
+                                                 sentence.tokens[1:]):
+        if word == "according" and following_word == "to":
+            objects = [c for c in following.children if c.dep_ == "pobj"]
+            if objects and objects[0].lower_ not in NOT_SOURCES:
+                return name_of(objects[0])
+    return ""
+
+
+def _verb_subject(sentence: SentenceView) -> tuple[str, Token | None]:
+    """The subject of the sentence's main speech act (a reporting verb, a
+    statement made, a pledge), and that verb."""
+    verbs = [t for t in sentence.where(_SPEECH_WORDS) if _is_speech_act(t) and t.dep_ != "acl"
+             and not any(c.dep_ == "neg" for c in t.children)]
+    verbs.sort(key=lambda t: (t.dep_ in ("relcl", "acl"), t.dep_ != "ROOT",
+                              t.head.dep_ != "ROOT", t.i))
+    for verb in verbs:
+        if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ == "amod":
+            return name_of(verb.head), verb
+        head = verb.head if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ != "ROOT" else verb
+        agents = [g for c in head.children if c.dep_ == "agent" for g in c.children
+                  if g.dep_ == "pobj"]
+        subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS] or agents
+        if not subjects and head.dep_ == "conj":  # "signed ... and agreed to ..."
+            subjects = [c for c in head.head.children if c.dep_ in SUBJECT_DEPS]
+        if sentence.headline and head.tag_ in ("VBN", "VBD") and not agents:
+            continue  # headlines speak in the present: "Appeal rejected" is a passive
+        if subjects and subjects[0].lower_ not in _NOT_SPEAKERS:
+            return name_of(subjects[0]), verb
+    return "", None
+
+
+def _is_speech_act(token: Token) -> bool:
+    if token.lower_ in REPORTING_FORMS and is_verb(token.tag_, token.dep_):
+        return True
+    if token.lower_ in STATEMENT_VERBS and is_verb(token.tag_, token.dep_):
+        return any(c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS for c in token.children)
+    return token.lower_ in PLEDGE_ADJECTIVES and any(
+        c.dep_ in ("xcomp", "prep") for c in token.children)
+
+
+def _page_speakers(title: SentenceView, people: People) -> tuple[str, str]:
+    """(speaker of the whole page, answerer of "A:" turns) from a title such as
+    "Spokesperson Zhou Lihua's Regular Press Conference" or "Interview with ..."."""
+    text = title.text
+    names = [(ent.start_char - title.span.start_char, ent.text) for ent in title.span.ents
+             if ent.label_ == "PERSON"]
+    names += [(m.start("name"), m.group("name")) for m in TITLED_NAME.finditer(text)]
+    persons = [people.full_name(strip_possessive(name)) for start, name in sorted(names)
+               if _BY_BEFORE.search(text[:start]) or strip_possessive(name) != name
+               or text[start + len(name):start + len(name) + 2] in ("'s", "’s")]
+    if not persons:
+        return "", ""
+    if _SPEECH_TITLE.search(text):
+        return persons[0], persons[0]
+    if _INTERVIEW_TITLE.search(text):
+        return "", persons[0]
+    return "", ""
+
+
+def _turn_speakers(sentences: Sequence[SentenceView], answerer: str,
+                   people: People) -> list[str | None]:
+    """The speaker of each sentence's transcript turn, None outside any turn.
+
+    A page is a transcript only with two turns or more; a headline ("FM Wang
+    Yi: Root of the issue lies in security") is never a turn.
+    """
+    turns: list[str | None] = []
+    current: str | None = None
+    markers = 0
+    for sentence in sentences:
+        if sentence.new_paragraph and not sentence.headline:
+            match = _TURN.match(sentence.text)
+            label = match.group("who") or match.group("bare") if match else None
+            who = _turn_owner(label, answerer, people) if label else None
+            markers += who is not None
+            current = who if who is not None else current
+        turns.append(current)
+    return turns if markers >= config.MIN_TRANSCRIPT_TURNS else [None] * len(sentences)
+
+
+def _turn_owner(label: str, answerer: str, people: People) -> str | None:
+    lowered = label.lower()
+    if lowered in _QUESTION_TURNS:
+        return config.QUESTIONER_SPEAKER
+    if lowered in _ANSWER_TURNS:
+        return answerer
+    words = lowered.split()
+    if words[-1] in _ASKERS:
+        return label
+    name = strip_titles(label)
+    if name in people.names or name in people.roles or (words[0] in ROLE_NOUNS | HONORIFICS
+                                                        and len(words) > 1):
+        return people.full_name(name)
+    return None
+
+
+def _headline_speaker(text: str) -> str:
+    """'...: Spokesperson', '...: ministry', '..., says minister', 'Spokesman: ...'."""
+    text = text.strip()
+    for pattern in (_HEADLINE_TAIL, _HEADLINE_SAYS, _HEADLINE_HEAD):
+        match = pattern.search(text)
+        who = match.group("who").strip() if match else ""
+        words = who.split()
+        if 0 < len(words) <= 4 and (who[0].isupper() or words[-1].lower() in SOURCE_NOUNS) \
+                and (pattern is not _HEADLINE_HEAD or _names_someone(words)):
+            return who
+    return ""
+
+
+def _names_someone(words: Sequence[str]) -> bool:
+    """A headline's "X: ..." head names a speaker ("Chinese FM", "Spokesperson
+    Li"), not a topic ("Flu season in 2024", "Trade talks")."""
+    return not any(c.isdigit() for word in words for c in word) and not any(
+        word.islower() and word not in _NAME_PARTICLES for word in words[1:])
+
+
+def _starts_quote_without_verb(sentence: SentenceView) -> bool:
+    text = sentence.text.lstrip()
+    return bool(text) and text[0] in _OPEN_QUOTES and not any(
+        w in REPORTING_FORMS for w in sentence.lowers)
+
+
+def _quote_open_after(text: str, was_open: bool) -> bool:
+    """Whether a quotation is still open at the end of this sentence."""
+    is_open = was_open
+    for char in text:
+        if char == "“":
+            is_open = True
+        elif char == "”":
+            is_open = False
+        elif char == '"':
+            is_open = not is_open
+    return is_open

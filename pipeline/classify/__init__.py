@@ -1,4 +1,4 @@
-"""Stage 3, classify: sentences in, a label and a probability per class out.
+"""Stage 4, classify: sentences in, a label and a probability per class out.
 
 Takes sentence texts; gives a table of ``label``, ``confidence`` and
 ``p_<label>`` columns from one scikit-learn ``Pipeline`` (features ->

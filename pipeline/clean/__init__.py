@@ -1,4 +1,4 @@
-"""Stage 1, clean: a scraped page in, the article's title and body out.
+"""Stage 2, clean: a scraped page in, the article's title and body out.
 
 Takes the text or HTML of one page as a scraper delivers it; gives a
 ``CleanedArticle``: the title, the body paragraphs, and every line of the

@@ -1,4 +1,4 @@
-"""Stage 2, parse: cleaned text in, sentences with entities and speakers out.
+"""Stage 3, parse: cleaned text in, sentences with entities and speakers out.
 
 Takes cleaned article texts; gives one spaCy ``Doc`` per article and, from
 it, ``Sentence`` records: text and offsets, named entities, the speaker and

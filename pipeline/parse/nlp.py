@@ -178,10 +178,30 @@ def pipeline_id(meta: dict) -> str:
     return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
 
 
-def parse_texts(nlp: Language, texts: Iterable[str],
-                batch_size: int = config.SPACY_BATCH_SIZE) -> Iterator[Doc]:
-    """Run ``nlp.pipe`` over texts; one process, batching for speed."""
-    yield from nlp.pipe(texts, batch_size=batch_size)
+def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = config.SPACY_BATCH_SIZE,
+                batch_chars: int = config.SPACY_BATCH_CHARS) -> Iterator[Doc]:
+    """Run ``nlp.pipe`` over texts in batches of at most ``batch_size`` texts
+    and about ``batch_chars`` characters (a longer text is a batch of its own).
+
+    Batching is for speed; the bound in characters is for memory: spaCy's
+    working arrays grow with a batch's total length, and 32 long briefings
+    in one batch took gigabytes.
+    """
+    for batch in _batches(texts, batch_size, batch_chars):
+        yield from nlp.pipe(batch, batch_size=len(batch))
+
+
+def _batches(texts: Iterable[str], size: int, chars: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    length = 0
+    for text in texts:
+        if batch and (len(batch) == size or length + len(text) > chars):
+            yield batch
+            batch, length = [], 0
+        batch.append(text)
+        length += len(text)
+    if batch:
+        yield batch
 
 
 def doc_sentences(doc: Doc, *, title: str = "") -> list[Sentence]:

@@ -1,4 +1,4 @@
-"""Stage 4, run and save: files in, tables on disk out.
+"""Stages 1 and 5, read and save, and the runs that tie the stages together.
 
 Takes files and folders of articles; reads them into records (``read``),
 runs chunks of them through clean -> parse -> classify (``chunk``), in

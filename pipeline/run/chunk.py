@@ -8,9 +8,10 @@ does not depend on where it ran. Nothing here touches the disk.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from .. import config
 from ..classify.model import load_model, predict_table
 from ..clean.cleaner import CleanedArticle, clean_html, clean_text
 from ..clean.furniture import clean_sites, site_key
-from ..parse.nlp import doc_sentences, load_nlp, parse_texts
+from ..parse.nlp import Sentence, doc_sentences, load_nlp, parse_texts
 from . import save
 from .read import Article
 
@@ -57,7 +58,24 @@ def clean_article(article: Article) -> CleanedArticle:
 def process_articles(stages: Stages, articles: Sequence[Article]
                      ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """Clean, parse and classify a chunk; return its three tables and timings."""
-    timings = dict.fromkeys(("clean", "parse", "classify"), 0.0)
+    return next(process_in_parts(stages, articles, part_seconds=math.inf))
+
+
+def process_in_parts(stages: Stages, articles: Sequence[Article], *,
+                     part_seconds: float = config.PART_SECONDS
+                     ) -> Iterator[tuple[dict[str, pd.DataFrame], dict[str, float]]]:
+    """Clean a chunk, then parse and classify it in parts of about
+    ``part_seconds`` of work each; yield each part's three tables and timings.
+
+    The whole chunk is cleaned first, because site furniture is learned over
+    the chunk; parsing and classifying are what take time, so they are cut
+    into parts a runner can write as they finish: a run killed in the middle
+    of a chunk of long documents keeps its finished parts. Each parsed
+    ``Doc`` is reduced to its sentences and dropped at once, and spaCy's
+    batches are bounded in characters, so memory does not grow with the
+    chunk or with document length. The first part carries the chunk's error
+    rows; output does not depend on where the parts are cut.
+    """
     started = time.perf_counter()
     kept, errors = [], []
     for article, cleaned in _clean_chunk(articles, errors):
@@ -66,18 +84,39 @@ def process_articles(stages: Stages, articles: Sequence[Article]
             errors.append(error_row(article.source, *problem))
         else:
             kept.append((article, cleaned))
-    timings["clean"] = time.perf_counter() - started
+    timings = _stage_timings(clean=time.perf_counter() - started)
+    part: list[tuple[tuple[Article, CleanedArticle], list[Sentence]]] = []
+    part_started = time.perf_counter()
+    docs = parse_texts(stages.nlp, [cleaned.text for _, cleaned in kept])
+    for number, item in enumerate(kept, 1):
+        parse_started = time.perf_counter()
+        doc = next(docs)
+        timings["parse_spacy"] += time.perf_counter() - parse_started  # the floor
+        part.append((item, doc_sentences(doc, title=item[1].title)))
+        del doc  # the sentences hold plain values; the Doc's arrays can go now
+        timings["parse"] += time.perf_counter() - parse_started
+        if time.perf_counter() - part_started >= part_seconds and number < len(kept):
+            yield _part_tables(stages, part, errors, timings)
+            part, errors, timings = [], [], _stage_timings()
+            part_started = time.perf_counter()
+    yield _part_tables(stages, part, errors, timings)
 
-    started = time.perf_counter()
-    docs = list(parse_texts(stages.nlp, [cleaned.text for _, cleaned in kept]))
-    timings["parse_spacy"] = time.perf_counter() - started  # the floor; the rest is ours
-    parsed = [doc_sentences(doc, title=cleaned.title) for doc, (_, cleaned) in zip(docs, kept)]
-    timings["parse"] = time.perf_counter() - started
 
+def _stage_timings(clean: float = 0.0) -> dict[str, float]:
+    return {"clean": clean, "parse_spacy": 0.0, "parse": 0.0, "classify": 0.0}
+
+
+def _part_tables(stages: Stages,
+                 part: Sequence[tuple[tuple[Article, CleanedArticle], list[Sentence]]],
+                 errors: list[dict], timings: dict[str, float]
+                 ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """Classify one part's sentences and build its three tables."""
     started = time.perf_counter()
-    texts = [s.text for sentences in parsed for s in sentences]
-    predictions = predict_table(stages.model, texts, stages.review_threshold)
-    timings["classify"] = time.perf_counter() - started
+    kept = [item for item, _ in part]
+    parsed = [sentences for _, sentences in part]
+    predictions = predict_table(stages.model, [s.text for sentences in parsed for s in sentences],
+                                stages.review_threshold)
+    timings["classify"] += time.perf_counter() - started
     # A chunk whose every page failed cleaning still writes its error rows.
     tables = (_tables(stages.labels, kept, parsed, predictions) if kept else
               {kind: pd.DataFrame(columns=schema.names)

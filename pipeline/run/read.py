@@ -40,6 +40,11 @@ class Article:
     date: str = ""
     site: str = ""
 
+    @property
+    def length(self) -> int:
+        """Characters of text or HTML: a rough measure of the work the article is."""
+        return len(self.text or self.html or "")
+
 
 @dataclass(frozen=True)
 class ReadError:

@@ -6,13 +6,15 @@ What one run does:
    the same output folder (the parts on disk say which);
 2. group articles into chunks of ``chunk_size`` (``--chunk-size``; with
    several workers the last chunks are cut smaller, see ``_batched``);
-3. each chunk is cleaned, parsed with ``nlp.pipe``, classified in one call,
-   and written as one atomic part, in this process or in ``workers``
-   processes that each load the models once;
+3. each chunk is cleaned, parsed with ``nlp.pipe`` and classified, and
+   written as atomic parts, one after about every ``config.PART_SECONDS``
+   of work, in this process or in ``workers`` processes that each load the
+   models once;
 4. when the stream is done, stream the parts into the final tables and write
    ``manifest.json``.
 
-A kill at any moment loses at most the chunks in flight; the same command
+A kill at any moment loses at most the parts in flight (a few seconds of work
+a worker); the same command
 finishes the job. Bad input becomes rows of ``errors`` and never stops it.
 """
 
@@ -27,12 +29,13 @@ import shutil
 import sys
 import threading
 import time
+from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice, pairwise
+from itertools import accumulate, islice, pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -42,7 +45,7 @@ from .. import config
 from ..classify.model import load_model
 from ..parse.nlp import installed_pipeline, pipeline_id
 from . import save
-from .chunk import Stages, error_row, load_stages, process_articles
+from .chunk import Stages, error_row, load_stages, process_in_parts
 from .read import HTML_SUFFIXES, LINE_SUFFIXES, TEXT_SUFFIXES, Article, ReadError, read_inputs
 
 logger = logging.getLogger(__name__)
@@ -123,19 +126,31 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _run_chunk(name: str, articles: list[Article]) -> tuple[int, int, int, dict[str, float]]:
-    """Process and write one chunk in a worker; only counts travel back."""
+    """Process and write one chunk in a worker, a part at a time (see
+    ``chunk.process_in_parts``); only counts travel back.
+
+    The first part is named ``name``, later ones ``name-001``, ... so they
+    sort in article order between this chunk and the next.
+    """
     stages: Stages = _WORKER["stages"]
-    tables, timings = process_articles(stages, articles)
-    started = time.perf_counter()
-    parent = _WORKER.get("parent")
-    if parent and parent not in (os.getpid(), os.getppid()):
-        # The run was killed: a restarted run may be redoing this chunk already,
-        # and writing it too would put its articles in the tables twice.
-        raise RunError(f"the run (process {parent}) is gone; chunk {name} is not written.")
-    save.write_part(_WORKER["out"], name, tables, stages.labels)
-    timings["write"] = time.perf_counter() - started
+    counts, timings = [0, 0, 0], {"write": 0.0}
+    parts = process_in_parts(stages, articles, part_seconds=config.PART_SECONDS)
+    for number, (tables, part_timings) in enumerate(parts):
+        started = time.perf_counter()
+        parent = _WORKER.get("parent")
+        if parent and parent not in (os.getpid(), os.getppid()):
+            # The run was killed: a restarted run may be redoing this chunk already,
+            # and writing it too would put its articles in the tables twice.
+            raise RunError(f"the run (process {parent}) is gone; chunk {name} is not written.")
+        save.write_part(_WORKER["out"], f"{name}-{number:03d}" if number else name, tables,
+                        stages.labels)
+        part_timings["write"] = time.perf_counter() - started
+        for index, kind in enumerate(("articles", "sentences", "errors")):
+            counts[index] += len(tables[kind])
+        for stage, seconds in part_timings.items():
+            timings[stage] = timings.get(stage, 0.0) + seconds
     timings["load"] = _WORKER.pop("load_seconds", 0.0)  # reported once per process
-    return (len(tables["articles"]), len(tables["sentences"]), len(tables["errors"]), timings)
+    return (*counts, timings)
 
 
 # -- the run -----------------------------------------------------------------
@@ -297,11 +312,14 @@ def _filter(records: Iterable[Article | ReadError], done: set[str],
             yield record
 
 
-def _batched(items: Iterable[Article], size: int, parallel: int = 1) -> Iterator[list[Article]]:
+def _batched(items: Iterable[Article], size: int, parallel: int = 1,
+             weight: Callable[[Article], int] = lambda article: article.length
+             ) -> Iterator[list[Article]]:
     """Chunks of ``size`` articles. With several workers, the articles of the
     last ``parallel`` chunks are dealt out as ``TAIL_PIECES_PER_WORKER``
-    smaller chunks per worker, so a run (a pilot run above all: 100 articles
-    are two chunks) does not end with one worker busy while the others wait."""
+    smaller chunks per worker of about equal ``weight`` (characters), so a
+    run (a pilot run above all: 100 articles are two chunks) does not end
+    with one worker busy on its long documents while the others wait."""
     iterator = iter(items)
     held: deque[list[Article]] = deque()
     while chunk := list(islice(iterator, size)):
@@ -312,9 +330,22 @@ def _batched(items: Iterable[Article], size: int, parallel: int = 1) -> Iterator
     if parallel <= 1 or not tail:
         yield from held
         return
-    pieces = min(len(tail), parallel * TAIL_PIECES_PER_WORKER)
-    bounds = [round(i * len(tail) / pieces) for i in range(pieces + 1)]
+    bounds = _equal_shares(list(accumulate(weight(article) for article in tail)),
+                           min(len(tail), parallel * TAIL_PIECES_PER_WORKER))
     yield from (tail[start:end] for start, end in pairwise(bounds))
+
+
+def _equal_shares(cumulative: list[int], pieces: int) -> list[int]:
+    """Cut points that split items with these running totals into ``pieces``
+    non-empty runs of about equal total."""
+    total, bounds = cumulative[-1], [0]
+    for piece in range(1, pieces):
+        index = bisect_left(cumulative, total * piece / pieces)
+        if index and total * piece / pieces - cumulative[index - 1] \
+                < cumulative[index] - total * piece / pieces:
+            index -= 1  # the cut before this item is nearer the target
+        bounds.append(min(max(index + 1, bounds[-1] + 1), len(cumulative) - (pieces - piece)))
+    return [*bounds, len(cumulative)]
 
 
 def _execute(pending: Iterator[tuple[str, list[Article]]], workers: int, initargs: tuple

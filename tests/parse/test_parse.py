@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from pipeline.clean.cleaner import clean_text
-from pipeline.parse.nlp import ModelNotFoundError, doc_sentences, load_nlp, parse_articles
+from pipeline.parse import nlp as nlp_module
+from pipeline.parse.nlp import (
+    ModelNotFoundError,
+    doc_sentences,
+    load_nlp,
+    parse_articles,
+    parse_texts,
+)
 
 
 def test_parse_empty_text(nlp):
@@ -130,3 +137,20 @@ def test_parse_lexicons_are_packaged():
             "lgbtq", "ethnic_minorities", "detention_fair_trial"} <= set(topics)
     assert all(phrase == phrase.lower() for phrases in topics.values() for phrase in phrases)
     assert set(load_lexicon(CUES_FILE)) == {"denial", "cooperation_pledge", "rights_claim"}
+
+
+def test_parse_batches_are_bounded_in_texts_and_characters(nlp):
+    texts = ["a" * 40, "b" * 40, "c" * 150, "d" * 10, "e" * 10, "f" * 10]
+    batches = list(nlp_module._batches(texts, 2, 100))
+    assert batches == [texts[:2], [texts[2]], texts[3:5], texts[5:]]
+    assert [t for batch in batches for t in batch] == texts
+    assert list(nlp_module._batches([], 2, 100)) == []
+
+
+def test_parse_texts_gives_the_same_docs_whatever_the_batch_bound(nlp):
+    texts = ["The minister said the talks went well. They will meet again.",
+             "Police detained two men on Monday, a spokesman said.",
+             "The report was rejected as biased."]
+    small = [doc.to_json() for doc in parse_texts(nlp, texts, batch_chars=1)]
+    large = [doc.to_json() for doc in parse_texts(nlp, texts)]
+    assert small == large

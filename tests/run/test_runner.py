@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -125,6 +126,67 @@ def test_runner_headline_records_are_articles_not_errors(tmp_path):
     (0, 2, []),
 ])
 def test_runner_chunks_balance_the_tail_across_workers(n, workers, sizes):
-    chunks = list(runner._batched(range(n), 64, workers))
+    chunks = list(runner._batched(range(n), 64, workers, weight=lambda item: 1))
     assert [len(chunk) for chunk in chunks] == sizes
     assert [item for chunk in chunks for item in chunk] == list(range(n))
+
+
+def test_runner_tail_pieces_carry_equal_shares_of_text():
+    """Long and short documents mixed: the tail is cut by characters, not counts."""
+    lengths = [9000] * 10 + [1000] * 30 + [5000] * 20  # 60 articles, 220,000 characters
+    chunks = list(runner._batched(lengths, 64, 2, weight=lambda length: length))
+    shares = [sum(chunk) for chunk in chunks]
+    assert len(chunks) == 4 and [x for chunk in chunks for x in chunk] == lengths
+    assert max(shares) - min(shares) <= 9000, shares
+    assert [len(chunk) for chunk in chunks] != [15] * 4
+
+
+@pytest.mark.parametrize("cumulative, pieces", [([5, 10, 15, 20], 4), ([100, 101, 102], 3),
+                                                ([1, 2, 3, 1000], 2), ([7], 1)])
+def test_runner_equal_shares_never_cut_an_empty_piece(cumulative, pieces):
+    bounds = runner._equal_shares(cumulative, pieces)
+    assert bounds[0] == 0 and bounds[-1] == len(cumulative) and len(bounds) == pieces + 1
+    assert all(a < b for a, b in pairwise(bounds))
+
+
+def _sentence_rows(out: Path) -> list[tuple]:
+    table = save.read_table(out)
+    return list(table[["article_id", "sentence_index", "text", "label", "speaker"]]
+                .itertuples(index=False, name=None))
+
+
+def test_runner_writes_a_chunk_in_parts_by_time_with_the_same_tables(tmp_path, monkeypatch):
+    """Parts are cut by time inside a chunk (long documents), and where they
+    are cut changes no row: every article once, in input order."""
+    articles = _jsonl(tmp_path / "in.jsonl", 5)
+    whole = run([articles], tmp_path / "whole", chunk_size=64)
+    monkeypatch.setattr(runner.config, "PART_SECONDS", 0.0)  # a part after every article
+    cut = run([articles], tmp_path / "cut", chunk_size=64)
+    parts = save.list_parts(tmp_path / "cut")
+    assert len(save.list_parts(tmp_path / "whole")) == 1 and len(parts) == 5
+    assert [p.name[-4:] for p in parts[1:]] == ["-001", "-002", "-003", "-004"]
+    assert (whole.articles, whole.sentences) == (cut.articles, cut.sentences) == (5, cut.sentences)
+    assert _sentence_rows(tmp_path / "cut") == _sentence_rows(tmp_path / "whole")
+
+
+def test_runner_killed_inside_a_chunk_keeps_its_finished_parts(tmp_path, monkeypatch):
+    """A run that dies in the middle of a chunk resumes after its last part:
+    the finished articles are not redone and none appears twice."""
+    articles = _jsonl(tmp_path / "in.jsonl", 5)
+    monkeypatch.setattr(runner.config, "PART_SECONDS", 0.0)
+    real_write, written = save.write_part, []
+
+    def dies_on_the_third_part(out, name, tables, labels):
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        written.append(name)
+        return real_write(out, name, tables, labels)
+
+    monkeypatch.setattr(save, "write_part", dies_on_the_third_part)
+    with pytest.raises(KeyboardInterrupt):
+        run([articles], tmp_path / "out", chunk_size=64)
+    monkeypatch.setattr(save, "write_part", real_write)
+    resumed = run([articles], tmp_path / "out", chunk_size=64)
+    assert (resumed.skipped_done, resumed.articles) == (2, 3)
+    ids = save.read_table(tmp_path / "out", "articles")["article_id"].tolist()
+    assert sorted(ids) == [f"r-{i:03d}" for i in range(5)]

@@ -26,7 +26,7 @@ median of the pairs' ratios is printed beside the ratio of the best times:
 this VM drifts by 5-10% over minutes, and a pair shares its spell.
 
 Usage: python benchmarks/throughput.py [--articles 400] [--corpus FILE.jsonl]
-       [--scale 10] [--memory-articles 128] [--repeat 1]
+       [--scale 10] [--memory-articles 128] [--repeat 1] [--memory-by-length]
 """
 
 from __future__ import annotations
@@ -202,6 +202,33 @@ def dask_local_cluster(repeat: int, corpus: Path) -> Measure | None:
                 f"{os.cpu_count()} workers", corpus, "--engine", "dask")
 
 
+#: Document lengths (words) for ``--memory-by-length``, and documents per band.
+LENGTH_BANDS = ((100, 500), (500, 2000), (2000, 6000), (6000, 20000))
+DOCS_PER_BAND = 24
+
+
+def memory_by_length(source: Path, tmp: Path) -> list[tuple[str, int, Measure]]:
+    """Peak RSS of a 1-worker run over ``DOCS_PER_BAND`` documents of each
+    length band of a JSONL corpus: does memory grow with document length?"""
+    bands: dict[tuple[int, int], list[str]] = {band: [] for band in LENGTH_BANDS}
+    with source.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            words = len((record.get("text") or "").split())
+            for band, records in bands.items():
+                if band[0] <= words < band[1] and len(records) < DOCS_PER_BAND:
+                    records.append(json.dumps({"id": f"len-{words}-{len(records)}",
+                                               "text": record["text"]}))
+    rows = []
+    for (low, high), records in bands.items():
+        if records:
+            corpus = tmp / f"length-{low}.jsonl"
+            corpus.write_text("\n".join(records) + "\n", encoding="utf-8")
+            rows.append((f"{low:,}-{high:,} words", len(records),
+                         claims_run(f"{low}-{high} words", corpus, "--workers", "1")))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=400)
@@ -212,6 +239,8 @@ def main() -> None:
     parser.add_argument("--memory-articles", type=int, default=128,
                         help="M for --scale (at least two chunks, so chunk memory is reached)")
     parser.add_argument("--repeat", type=int, default=1, help="keep the best of N runs per row")
+    parser.add_argument("--memory-by-length", action="store_true",
+                        help="with --corpus: peak RSS of runs over short to very long documents")
     parser.add_argument("--bare-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_child:
@@ -248,6 +277,8 @@ def main() -> None:
                 scaled = Path(tmp) / f"memory-{size}.jsonl"
                 make_corpus(scaled, size, args.corpus)
                 memory.append((size, claims_run(f"{size} articles", scaled, "--workers", "2")))
+        by_length = (memory_by_length(args.corpus, Path(tmp))
+                     if args.memory_by_length and args.corpus else [])
     load_after = os.getloadavg()
 
     source = args.corpus.name if args.corpus else "the sample pages of data/raw"
@@ -268,6 +299,11 @@ def main() -> None:
         print(f"Memory as the corpus grows (2 workers): {small} articles {low.peak_mb:.0f} MB, "
               f"{large} articles {high.peak_mb:.0f} MB ({high.peak_mb / low.peak_mb:.2f}x "
               f"for {large // small}x the input).")
+    if by_length:
+        print("Memory against document length (1 worker, peak RSS): " + ", ".join(
+            f"{band}: {row.peak_mb:.0f} MB ({n_docs} docs, "
+            f"{row.manifest['counts']['sentences'] / n_docs:.0f} sentences each)"
+            for band, n_docs, row in by_length) + ".")
 
 
 if __name__ == "__main__":

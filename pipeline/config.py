@@ -48,10 +48,11 @@ CHUNK_SIZE = 64
 SPACY_BATCH_SIZE = 32
 #: ... and characters per batch at most: spaCy's memory grows with a batch's
 #: total length (24 briefings of ~10,000 words in one chunk took 4.5 GB).
-SPACY_BATCH_CHARS = 100_000
-#: A worker writes a chunk's finished articles as a part after about this
-#: many seconds of parsing, so a killed run of long documents loses little.
-PART_SECONDS = 5.0
+SPACY_BATCH_CHARS = 50_000
+#: A worker writes a chunk's finished articles as a part once this many
+#: seconds of work have passed (at the end of a spaCy batch, ~2-3 s at
+#: 50,000 characters), so a killed run of long documents loses little.
+PART_SECONDS = 3.0
 #: How often a worker process checks that its run is still alive; a run
 #: killed with kill -9 cannot tell its workers, so they must notice.
 ORPHAN_CHECK_SECONDS = 1.0

@@ -13,9 +13,10 @@ takes the one for its predicted label (``Sentence.trigger``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
@@ -26,6 +27,8 @@ from .attribution import find_attributions
 from .topics import Cue, label_cues, rights_topics, sentence_of
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class ModelNotFoundError(RuntimeError):
@@ -181,25 +184,29 @@ def pipeline_id(meta: dict) -> str:
 def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = config.SPACY_BATCH_SIZE,
                 batch_chars: int = config.SPACY_BATCH_CHARS) -> Iterator[Doc]:
     """Run ``nlp.pipe`` over texts in batches of at most ``batch_size`` texts
-    and about ``batch_chars`` characters (a longer text is a batch of its own).
+    and about ``batch_chars`` characters (see ``text_batches``)."""
+    for batch in text_batches(texts, size=batch_size, chars=batch_chars):
+        yield from nlp.pipe(batch, batch_size=len(batch))
+
+
+def text_batches(items: Iterable[T], *, size: int = config.SPACY_BATCH_SIZE,
+                 chars: int = config.SPACY_BATCH_CHARS,
+                 length: Callable[[T], int] = len) -> Iterator[list[T]]:
+    """Consecutive batches of at most ``size`` items and about ``chars``
+    characters (an item longer than that is a batch of its own).
 
     Batching is for speed; the bound in characters is for memory: spaCy's
     working arrays grow with a batch's total length, and 32 long briefings
     in one batch took gigabytes.
     """
-    for batch in _batches(texts, batch_size, batch_chars):
-        yield from nlp.pipe(batch, batch_size=len(batch))
-
-
-def _batches(texts: Iterable[str], size: int, chars: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    length = 0
-    for text in texts:
-        if batch and (len(batch) == size or length + len(text) > chars):
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        if batch and (len(batch) == size or total + length(item) > chars):
             yield batch
-            batch, length = [], 0
-        batch.append(text)
-        length += len(text)
+            batch, total = [], 0
+        batch.append(item)
+        total += length(item)
     if batch:
         yield batch
 

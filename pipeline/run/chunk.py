@@ -23,7 +23,7 @@ from .. import config
 from ..classify.model import load_model, predict_table
 from ..clean.cleaner import CleanedArticle, clean_html, clean_text
 from ..clean.furniture import clean_sites, site_key
-from ..parse.nlp import Sentence, doc_sentences, load_nlp, parse_texts
+from ..parse.nlp import Sentence, doc_sentences, load_nlp, text_batches
 from . import save
 from .read import Article
 
@@ -87,15 +87,19 @@ def process_in_parts(stages: Stages, articles: Sequence[Article], *,
     timings = _stage_timings(clean=time.perf_counter() - started)
     part: list[tuple[tuple[Article, CleanedArticle], list[Sentence]]] = []
     part_started = time.perf_counter()
-    docs = parse_texts(stages.nlp, [cleaned.text for _, cleaned in kept])
-    for number, item in enumerate(kept, 1):
-        parse_started = time.perf_counter()
-        doc = next(docs)
-        timings["parse_spacy"] += time.perf_counter() - parse_started  # the floor
-        part.append((item, doc_sentences(doc, title=item[1].title)))
-        del doc  # the sentences hold plain values; the Doc's arrays can go now
-        timings["parse"] += time.perf_counter() - parse_started
-        if time.perf_counter() - part_started >= part_seconds and number < len(kept):
+    batches = list(text_batches(kept, size=config.SPACY_BATCH_SIZE, chars=config.SPACY_BATCH_CHARS,
+                                length=lambda item: len(item[1].text)))
+    for number, batch in enumerate(batches, 1):
+        docs = stages.nlp.pipe([cleaned.text for _, cleaned in batch], batch_size=len(batch))
+        for item in batch:
+            parse_started = time.perf_counter()
+            doc = next(docs)
+            timings["parse_spacy"] += time.perf_counter() - parse_started  # the floor
+            part.append((item, doc_sentences(doc, title=item[1].title)))
+            del doc  # the sentences hold plain values; the Doc's arrays can go now
+            timings["parse"] += time.perf_counter() - parse_started
+        # Parts end with a batch: a cut inside one would strand parsed documents.
+        if time.perf_counter() - part_started >= part_seconds and number < len(batches):
             yield _part_tables(stages, part, errors, timings)
             part, errors, timings = [], [], _stage_timings()
             part_started = time.perf_counter()

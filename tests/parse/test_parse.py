@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from pipeline.clean.cleaner import clean_text
-from pipeline.parse import nlp as nlp_module
 from pipeline.parse.nlp import (
     ModelNotFoundError,
     doc_sentences,
     load_nlp,
     parse_articles,
     parse_texts,
+    text_batches,
 )
 
 
@@ -141,10 +141,13 @@ def test_parse_lexicons_are_packaged():
 
 def test_parse_batches_are_bounded_in_texts_and_characters(nlp):
     texts = ["a" * 40, "b" * 40, "c" * 150, "d" * 10, "e" * 10, "f" * 10]
-    batches = list(nlp_module._batches(texts, 2, 100))
+    batches = list(text_batches(texts, size=2, chars=100))
     assert batches == [texts[:2], [texts[2]], texts[3:5], texts[5:]]
     assert [t for batch in batches for t in batch] == texts
-    assert list(nlp_module._batches([], 2, 100)) == []
+    assert list(text_batches([], size=2, chars=100)) == []
+    pairs = [("x", "a" * 60), ("y", "b" * 60)]
+    assert list(text_batches(pairs, size=5, chars=100, length=lambda pair: len(pair[1]))) == [
+        pairs[:1], pairs[1:]]
 
 
 def test_parse_texts_gives_the_same_docs_whatever_the_batch_bound(nlp):

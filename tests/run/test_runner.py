@@ -160,7 +160,8 @@ def test_runner_writes_a_chunk_in_parts_by_time_with_the_same_tables(tmp_path, m
     are cut changes no row: every article once, in input order."""
     articles = _jsonl(tmp_path / "in.jsonl", 5)
     whole = run([articles], tmp_path / "whole", chunk_size=64)
-    monkeypatch.setattr(runner.config, "PART_SECONDS", 0.0)  # a part after every article
+    monkeypatch.setattr(runner.config, "PART_SECONDS", 0.0)  # a part after every batch
+    monkeypatch.setattr(runner.config, "SPACY_BATCH_SIZE", 1)  # of one article
     cut = run([articles], tmp_path / "cut", chunk_size=64)
     parts = save.list_parts(tmp_path / "cut")
     assert len(save.list_parts(tmp_path / "whole")) == 1 and len(parts) == 5
@@ -174,6 +175,7 @@ def test_runner_killed_inside_a_chunk_keeps_its_finished_parts(tmp_path, monkeyp
     the finished articles are not redone and none appears twice."""
     articles = _jsonl(tmp_path / "in.jsonl", 5)
     monkeypatch.setattr(runner.config, "PART_SECONDS", 0.0)
+    monkeypatch.setattr(runner.config, "SPACY_BATCH_SIZE", 1)
     real_write, written = save.write_part, []
 
     def dies_on_the_third_part(out, name, tables, labels):

@@ -262,10 +262,14 @@ def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
     return len(lines)
 
 
-def extracted_end(reasons: Sequence[str | None], start: int) -> int:
-    """The first "Related news"-style heading at or after ``start``."""
-    return next((i for i in range(start, len(reasons)) if reasons[i] == "block_heading"),
-                len(reasons))
+def extracted_end(lines: Sequence[str], reasons: Sequence[str | None], start: int) -> int:
+    """The first "Related news"-style heading at or after ``start`` that no
+    running text follows: the extractor chose these lines as the article, so
+    a heading ends it only on strong evidence (what follows is teasers or
+    short lines, not paragraphs back to back, see ``_is_running_text``)."""
+    body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
+    return next((i for i in range(start, len(reasons)) if reasons[i] == "block_heading"
+                 and not _is_running_text(body, i + 1, len(lines))), len(reasons))
 
 
 def find_title(lines: Sequence[str], reasons: Sequence[str | None], start: int,
@@ -384,7 +388,7 @@ def find_article(lines: Sequence[str], reasons: Sequence[str | None], *, title: 
     reasons = listed_dates(lines, reasons)
     prose: frozenset[int] = frozenset()
     if extracted:
-        start, end, holes = 0, extracted_end(reasons, 0), frozenset()
+        start, end, holes = 0, extracted_end(lines, reasons, 0), frozenset()
     else:
         start, end, holes = article_span(lines, reasons)
         body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]

@@ -54,6 +54,7 @@ from .article_span import (
     is_body_like,
     strip_source_tag,
 )
+from .end_lists import FOOTER_COPYRIGHT
 from .language import ENGLISH_FUNCTION_WORDS, is_other_language
 from .language import WORD as _WORD
 from .lines import extracted_lines, fill_gaps, html_blocks, is_recoverable, split_lines
@@ -171,6 +172,11 @@ FIGURE_MIN_DIGITS = 3
 
 LineRule = tuple[str, Callable[[str], bool]]
 
+#: Rules written for short furniture lines (menus, dates, bylines, trails).
+#: On HTML they do not drop a line trafilatura kept that reads as a paragraph:
+#: there the extractor's decision is the stronger evidence.
+SHORT_LINE_RULES = frozenset({"navigation", "metadata", "byline", "dateline", "breadcrumb"})
+
 
 def _is_widget(line: str) -> bool:
     """A log-in bar, share row or widget label, alone or with a short tail."""
@@ -244,7 +250,12 @@ def _is_caption(line: str) -> bool:
 
 
 def _is_copyright(line: str) -> bool:
-    return len(line.split()) < 30 and bool(_COPYRIGHT.search(line))
+    """A copyright notice; in a sentence the bare word is not one ("the
+    copyright claim was dismissed."), a footer's "©", year or "All rights
+    reserved" is."""
+    if len(line.split()) >= 30 or not _COPYRIGHT.search(line):
+        return False
+    return not is_body_like(line) or bool(FOOTER_COPYRIGHT.search(line))
 
 
 def _is_byline(line: str) -> bool:
@@ -342,12 +353,18 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
     body (``scripts/evaluate_cleaning.py --baselines``).
     """
     doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False,
+        html, with_metadata=True, include_comments=False, include_tables=True,
         favor_recall=True, deduplicate=False,
     )
-    if doc is None or not (doc.text or "").strip():
-        return CleanedArticle(title=title, paragraphs=(), dropped_counts={"no_main_text": 1})
     blocks = html_blocks(html)
+    if doc is None or not (doc.text or "").strip():
+        # No article found: the page's visible text, cleaned as plain text,
+        # rather than an empty article for a page that may have prose.
+        cleaned = clean_text("\n".join(blocks), title=title)
+        return CleanedArticle(
+            title=cleaned.title, paragraphs=cleaned.paragraphs, lines=cleaned.lines,
+            date=cleaned.date, site=cleaned.site,
+            dropped_counts={**cleaned.dropped_counts, "no_main_text": 1})
     # A second opinion: the plain-text cleaner on the page's own lines.
     vouched = frozenset(line.index for line in clean_text("\n".join(blocks)).lines
                         if line.reason == "body") if second_opinion else frozenset()
@@ -366,6 +383,11 @@ def _clean_lines(lines: list[str], *, title: str, extracted: bool = False,
     """The line cascade shared by text and HTML (``extracted``: lines an
     extractor already chose as the article, so only local rules apply)."""
     reasons = [line_reason(line) for line in lines]
+    if extracted:
+        # The extractor judged these lines to be the article: a rule made for
+        # short page furniture does not overrule it on a line of running text.
+        reasons = [None if reason in SHORT_LINE_RULES and is_body_like(line) else reason
+                   for line, reason in zip(lines, reasons)]
     for i in recovered:
         if reasons[i] is None and not is_recoverable(lines[i]):
             reasons[i] = "not_in_article"

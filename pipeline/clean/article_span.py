@@ -20,8 +20,8 @@ from functools import lru_cache
 from .. import config
 from .end_lists import (
     COMMENTS_HEADING,
-    FOOTER_COPYRIGHT,
     MONTHS,
+    ends_page_text,
     list_end,
     listed_dates,
     tail_end,
@@ -240,8 +240,7 @@ def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
     # Lines of a list the article presents (end_lists) add nothing to a gap.
     listed_until = start
     for i in range(start, len(lines)):
-        if reasons[i] == "block_heading" or (seen_body and (
-                FOOTER_COPYRIGHT.search(lines[i]) or COMMENTS_HEADING.match(lines[i]))):
+        if reasons[i] == "block_heading" or (seen_body and ends_page_text(lines[i])):
             return i
         if body[i]:
             set_apart = seen_body and between >= 2 and flagged
@@ -392,7 +391,10 @@ def find_article(lines: Sequence[str], reasons: Sequence[str | None], *, title: 
     else:
         start, end, holes = article_span(lines, reasons)
         body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
-        prose = unsure_prose(lines, body, start, end)
+        rivals = [a[:2] for a in (_continued(lines, reasons, body, s)
+                                  for s in _stretches(lines, reasons, body, 0))
+                  if _is_running_text(body, a[0], a[1])]
+        prose = unsure_prose(lines, body, start, end, rivals=rivals)
     title_index = find_title(lines, reasons, start, title)
     if title_index == start:
         # A headline ending in a quote reads as a paragraph; the article's

@@ -82,15 +82,24 @@ def test_span_check_keeps_the_half_of_an_article_a_long_teaser_block_split_off()
     assert _COMMENT not in cleaned.paragraphs
 
 
-def test_span_check_never_empties_a_page_whose_span_lands_on_a_small_stretch():
-    # The headline's repeat is followed by a short standfirst block; the
-    # article proper starts after a run of widgets and short lines.
-    standfirst = ["Ferry to run every twenty minutes from next spring, the board says, "
-                  "after a review that took the better part of two years to finish."] * 1
-    top = ["Ferry to run every twenty minutes", "Menu", "Ferry to run every twenty minutes",
-           *standfirst, *(f"Short label {n}" for n in range(16))]
-    cleaned = clean_text("\n".join([*top, *_FIRST_HALF, *_SECOND_HALF, _FOOTER]))
+def test_span_check_keeps_the_article_when_the_span_lands_on_a_standfirst_block():
+    # Below the headline's repeat: a block of summary lines big enough to be
+    # taken for the article, then a run of labels, then the article itself.
+    standfirst = [
+        "In brief: the ferry will run more often, the fare stays the same, and the board "
+        "will pay for the extra crews from a fund it set aside a year ago for the route.",
+        "In brief: traders want a late boat on market days, and the board says it will try "
+        "one for three months and publish what it learns before it decides anything more.",
+        "In brief: the landing stage will be strengthened in summer while the river is low, "
+        "with the boats running from a pontoon a short walk away from the usual quay.",
+        "In brief: the new timetable starts in April once the extra crews are trained.",
+    ]
+    labels = [f"Short label {n}" for n in range(16)]
+    page = ["Ferry to run every twenty minutes | Example River Gazette", "Menu", "Home",
+            "Ferry to run every twenty minutes", *standfirst, *labels, *_FIRST_HALF, *_SECOND_HALF, _FOOTER]
+    cleaned = clean_text("\n".join(page))
     assert all(p in cleaned.paragraphs for p in _FIRST_HALF + _SECOND_HALF)
+    assert not any(label in cleaned.paragraphs for label in labels)
 
 
 def test_span_check_extracted_article_ends_at_a_heading_only_when_no_running_text_follows():

@@ -143,6 +143,7 @@ _BYLINE = re.compile(
     r"[\w.'’ -]{2,60}$|^[\w.'’ -]{2,40}\s*[|/-]\s*(?:reporter|correspondent|editor)$",
     re.IGNORECASE,
 )
+_BY_SENTENCE = re.compile(r"^[Bb]y\s+[a-z]")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?\b|\b(?:GMT|UTC|ICT)[+-]?\d*\b",
                    re.IGNORECASE)
 #: Every DATE_PATTERN and _TIME shape has a digit or a zone name: a cheap pre-check.
@@ -216,7 +217,7 @@ def _is_metadata(line: str) -> bool:
     """Updated/Published/Reporter/Editor lines, often several joined by |."""
     if _RELATIVE_TIME.search(line) and len(line.split()) <= 8:
         return True
-    if not _META_PREFIX.match(line):
+    if not _META_PREFIX.match(line) or _is_by_sentence(line):
         return False
     if len(line.split()) <= 14:
         return not END_PUNCT.search(line.rstrip(".") + "x")
@@ -258,8 +259,15 @@ def _is_copyright(line: str) -> bool:
     return not is_body_like(line) or bool(FOOTER_COPYRIGHT.search(line))
 
 
+def _is_by_sentence(line: str) -> bool:
+    """A sentence that opens with "By" ("By the end of May the talks had
+    stalled."): a lower-case word after it, and the shape of a paragraph.
+    A byline names someone ("By Jane Roe")."""
+    return bool(_BY_SENTENCE.match(line)) and is_body_like(line)
+
+
 def _is_byline(line: str) -> bool:
-    return bool(_BYLINE.match(line))
+    return bool(_BYLINE.match(line)) and not _is_by_sentence(line)
 
 
 def _is_dateline(line: str) -> bool:

@@ -19,9 +19,13 @@ The cascade, for one page:
    run of non-paragraph lines, continued past inline "Related" boxes (and
    back over lead paragraphs such a box split off), and with the lists it
    presents (``end_lists.py``: a short list before a share row or a footer,
-   a list it announces with ":", a schedule of dated lines). For HTML
+   a list it announces with ":", a schedule of dated lines). When that span
+   is unsure (``span_check.py``: it holds under a third of the page's prose,
+   or another big stretch of running text lies outside it) the page's running
+   prose is kept too, with reason ``prose``: when unsure, keep. For HTML
    trafilatura has found it; lines it dropped inside the article are put
-   back (small gaps, a closing list, or lines the plain-text cascade keeps);
+   back (small gaps, a closing list, or lines the plain-text cascade keeps),
+   and a "Related" heading ends it only when no running text follows;
 4. pick the title, drop what lies outside the article and repeats;
 5. strip source tags and datelines glued to the first paragraph.
 
@@ -351,6 +355,10 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
     the plain-text span and fragment rules are not applied again: they would
     drop its headings and list items. Scripts, styles and comments never reach
     the output (trafilatura drops them; the block walk skips them too).
+    trafilatura's choice is the stronger evidence on its own lines: rules
+    made for short furniture (``SHORT_LINE_RULES``) do not drop a line of
+    its that reads as a paragraph. A page where it finds no main text is
+    cleaned as plain text from its visible blocks (``no_main_text`` counted).
 
     ``second_opinion`` (on by default) also puts back lines in gaps of any
     size, and a list after trafilatura's last line, when the plain-text
@@ -358,7 +366,9 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
     lifts body kept from 0.957 to 0.992 for about 0.02 more furniture share;
     the plain-text cleaner alone on the visible text scores 0.981 / 0.124,
     and adding everything it keeps roughly doubles furniture for 0.001 more
-    body (``scripts/evaluate_cleaning.py --baselines``).
+    body (``scripts/evaluate_cleaning.py --baselines``). Lines the text
+    cleaner keeps only because its span was unsure (``prose``) are not
+    vouched for: that is weak evidence.
     """
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True,

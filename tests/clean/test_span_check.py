@@ -12,24 +12,24 @@ from pipeline.clean.span_check import PROSE_REASON, span_share, unsure_prose
 
 #: Paragraphs of a made-up article about a river ferry, each about 30 words.
 _FIRST_HALF = [
-    "The river ferry between Alder Point and Sorrel Quay will run every twenty minutes from "
-    "next spring, the regional transport board said on Tuesday after a long review of the route.",
-    "Board members said the longer timetable answers years of complaints from workers on the "
-    "early shift, who have waited up to an hour on the quay on winter mornings.",
-    "The board will pay for two more crews from a fund set aside last year, and the fare for "
-    "a single crossing will stay at the level it has held since the route opened.",
-    "Local traders welcomed the plan but asked the board to add a late boat on market days, "
-    "when stalls close well after the last crossing now leaves the eastern bank.",
+    ("The river ferry between Alder Point and Sorrel Quay will run every twenty minutes from "
+    "next spring, the regional transport board said on Tuesday after a long review of the route."),
+    ("Board members said the longer timetable answers years of complaints from workers on the "
+    "early shift, who have waited up to an hour on the quay on winter mornings."),
+    ("The board will pay for two more crews from a fund set aside last year, and the fare for "
+    "a single crossing will stay at the level it has held since the route opened."),
+    ("Local traders welcomed the plan but asked the board to add a late boat on market days, "
+    "when stalls close well after the last crossing now leaves the eastern bank."),
 ]
 _SECOND_HALF = [
-    "A spokesperson for the board said a late boat on market days would be tried for three "
-    "months before any decision, and that the results would be published in full.",
-    "The ferry carried just under a million passengers last year, more than twice the number "
-    "it carried a decade ago, according to figures the board released with the plan.",
-    "Engineers will also strengthen the landing stage at Sorrel Quay during the summer, when "
-    "the river is low and the crossing can run from a temporary pontoon nearby.",
-    "The board expects the new timetable to start in the first week of April, once the two "
-    "extra crews have finished their training on the river and passed their checks.",
+    ("A spokesperson for the board said a late boat on market days would be tried for three "
+    "months before any decision, and that the results would be published in full."),
+    ("The ferry carried just under a million passengers last year, more than twice the number "
+    "it carried a decade ago, according to figures the board released with the plan."),
+    ("Engineers will also strengthen the landing stage at Sorrel Quay during the summer, when "
+    "the river is low and the crossing can run from a temporary pontoon nearby."),
+    ("The board expects the new timetable to start in the first week of April, once the two "
+    "extra crews have finished their training on the river and passed their checks."),
 ]
 #: A block of short teaser titles, longer than an inline box the span steps over.
 _TEASERS = [f"Harbour story number {n} in brief" for n in range(16)]
@@ -86,12 +86,12 @@ def test_span_check_keeps_the_article_when_the_span_lands_on_a_standfirst_block(
     # Below the headline's repeat: a block of summary lines big enough to be
     # taken for the article, then a run of labels, then the article itself.
     standfirst = [
-        "In brief: the ferry will run more often, the fare stays the same, and the board "
-        "will pay for the extra crews from a fund it set aside a year ago for the route.",
-        "In brief: traders want a late boat on market days, and the board says it will try "
-        "one for three months and publish what it learns before it decides anything more.",
-        "In brief: the landing stage will be strengthened in summer while the river is low, "
-        "with the boats running from a pontoon a short walk away from the usual quay.",
+        ("In brief: the ferry will run more often, the fare stays the same, and the board "
+        "will pay for the extra crews from a fund it set aside a year ago for the route."),
+        ("In brief: traders want a late boat on market days, and the board says it will try "
+        "one for three months and publish what it learns before it decides anything more."),
+        ("In brief: the landing stage will be strengthened in summer while the river is low, "
+        "with the boats running from a pontoon a short walk away from the usual quay."),
         "In brief: the new timetable starts in April once the extra crews are trained.",
     ]
     labels = [f"Short label {n}" for n in range(16)]

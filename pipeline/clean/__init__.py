@@ -8,6 +8,7 @@ prints them). ``clean_sites`` then drops lines a site repeats on many pages.
 Modules: ``cleaner`` (the line rules and the two entry points), ``lines``
 (page -> lines), ``unwrap`` (hard-wrapped text back into paragraphs),
 ``article_span`` and ``end_lists`` (where the article starts and ends),
+``span_check`` (what to keep when the span is unsure),
 ``language`` (lines in another language), ``furniture`` (lines a site
 repeats), ``quality`` (the score the quality gate and the evaluation use).
 """

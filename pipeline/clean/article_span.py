@@ -20,13 +20,14 @@ from functools import lru_cache
 from .. import config
 from .end_lists import (
     COMMENTS_HEADING,
-    FOOTER_COPYRIGHT,
     MONTHS,
+    ends_page_text,
     list_end,
     listed_dates,
     tail_end,
 )
 from .lines import CleanedArticle, Line, normalise_line
+from .span_check import PROSE_REASON, unsure_prose
 
 #: A body paragraph has at least this many words...
 BODY_MIN_WORDS = 8
@@ -62,6 +63,9 @@ TEASER_RUN = 3
 #: A title has this many words at least and at most.
 TITLE_MIN_WORDS = 4
 TITLE_MAX_WORDS = 30
+#: Reasons of the lines an article keeps, and of those that are its paragraphs.
+PARAGRAPH_REASONS = frozenset({"body", PROSE_REASON})
+KEPT_REASONS = frozenset({"title", *PARAGRAPH_REASONS})
 
 
 END_PUNCT = re.compile(r"[.!?:…][\"'”’)\]]*$|[\"”’]$")
@@ -236,8 +240,7 @@ def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
     # Lines of a list the article presents (end_lists) add nothing to a gap.
     listed_until = start
     for i in range(start, len(lines)):
-        if reasons[i] == "block_heading" or (seen_body and (
-                FOOTER_COPYRIGHT.search(lines[i]) or COMMENTS_HEADING.match(lines[i]))):
+        if reasons[i] == "block_heading" or (seen_body and ends_page_text(lines[i])):
             return i
         if body[i]:
             set_apart = seen_body and between >= 2 and flagged
@@ -258,10 +261,14 @@ def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
     return len(lines)
 
 
-def extracted_end(reasons: Sequence[str | None], start: int) -> int:
-    """The first "Related news"-style heading at or after ``start``."""
-    return next((i for i in range(start, len(reasons)) if reasons[i] == "block_heading"),
-                len(reasons))
+def extracted_end(lines: Sequence[str], reasons: Sequence[str | None], start: int) -> int:
+    """The first "Related news"-style heading at or after ``start`` that no
+    running text follows: the extractor chose these lines as the article, so
+    a heading ends it only on strong evidence (what follows is teasers or
+    short lines, not paragraphs back to back, see ``_is_running_text``)."""
+    body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
+    return next((i for i in range(start, len(reasons)) if reasons[i] == "block_heading"
+                 and not _is_running_text(body, i + 1, len(lines))), len(reasons))
 
 
 def find_title(lines: Sequence[str], reasons: Sequence[str | None], start: int,
@@ -286,9 +293,11 @@ def _is_headline(line: str) -> bool:
 
 def decide(lines: Sequence[str], reasons: Sequence[str | None], start: int, end: int,
             title_index: int | None, title: str, *, extracted: bool = False,
-            holes: frozenset[int] = frozenset()) -> list[Line]:
+            holes: frozenset[int] = frozenset(), prose: frozenset[int] = frozenset()
+            ) -> list[Line]:
     """One decision a line. For ``extracted`` lines short repeats and
-    fragments stay: in an extractor's output they are headings and list items."""
+    fragments stay: in an extractor's output they are headings and list items.
+    ``prose`` lines outside the span are kept (``span_check``: the span is unsure)."""
     seen: set[str] = set()
     wanted_title = normalise_line(title or (lines[title_index] if title_index is not None else ""))
     decisions = []
@@ -300,9 +309,9 @@ def decide(lines: Sequence[str], reasons: Sequence[str | None], start: int, end:
             reason = "title_repeat"
         elif reasons[i]:
             reason = reasons[i]
-        elif i < start:
+        elif i < start and i not in prose:
             reason = "before_article"
-        elif i >= end:
+        elif i >= end and i not in prose:
             reason = "after_article"
         elif i in holes:
             reason = "inline_block"
@@ -312,9 +321,9 @@ def decide(lines: Sequence[str], reasons: Sequence[str | None], start: int, end:
               and not END_PUNCT.search(line)):
             reason = "fragment"
         else:
-            reason = "body"
+            reason = PROSE_REASON if i in prose and not start <= i < end else "body"
         seen.add(key)
-        decisions.append(Line(i, line, reason in ("title", "body"), reason))
+        decisions.append(Line(i, line, reason in KEPT_REASONS, reason))
     return decisions
 
 
@@ -322,7 +331,7 @@ def assemble(decisions: list[Line], title: str, *, date: str) -> CleanedArticle:
     paragraphs: list[str] = []
     counts: dict[str, int] = {}
     for line in decisions:
-        if line.reason == "body":
+        if line.reason in PARAGRAPH_REASONS:
             paragraphs.append(line.text)
         elif not line.kept:
             counts[line.reason] = counts.get(line.reason, 0) + 1
@@ -376,10 +385,16 @@ def find_article(lines: Sequence[str], reasons: Sequence[str | None], *, title: 
     """The article in a page's lines given the rules' verdicts: its span, title,
     a decision for every line, and the date among the dropped lines above its end."""
     reasons = listed_dates(lines, reasons)
+    prose: frozenset[int] = frozenset()
     if extracted:
-        start, end, holes = 0, extracted_end(reasons, 0), frozenset()
+        start, end, holes = 0, extracted_end(lines, reasons, 0), frozenset()
     else:
         start, end, holes = article_span(lines, reasons)
+        body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
+        rivals = [a[:2] for a in (_continued(lines, reasons, body, s)
+                                  for s in _stretches(lines, reasons, body, 0))
+                  if _is_running_text(body, a[0], a[1])]
+        prose = unsure_prose(lines, body, start, end, rivals=rivals)
     title_index = find_title(lines, reasons, start, title)
     if title_index == start:
         # A headline ending in a quote reads as a paragraph; the article's
@@ -388,7 +403,7 @@ def find_article(lines: Sequence[str], reasons: Sequence[str | None], *, title: 
             (i for i in range(start + 1, end) if reasons[i] is None and is_body_like(lines[i])),
             start + 1)
     decisions = decide(lines, reasons, start, end, title_index, title, extracted=extracted,
-                       holes=holes)
+                       holes=holes, prose=prose)
     date = find_date([line.text for line in decisions if not line.kept and line.index < end])
     return assemble(decisions, title or (lines[title_index] if title_index is not None else ""),
                     date=date)

@@ -19,9 +19,13 @@ The cascade, for one page:
    run of non-paragraph lines, continued past inline "Related" boxes (and
    back over lead paragraphs such a box split off), and with the lists it
    presents (``end_lists.py``: a short list before a share row or a footer,
-   a list it announces with ":", a schedule of dated lines). For HTML
+   a list it announces with ":", a schedule of dated lines). When that span
+   is unsure (``span_check.py``: it holds under a third of the page's prose,
+   or another big stretch of running text lies outside it) the page's running
+   prose is kept too, with reason ``prose``: when unsure, keep. For HTML
    trafilatura has found it; lines it dropped inside the article are put
-   back (small gaps, a closing list, or lines the plain-text cascade keeps);
+   back (small gaps, a closing list, or lines the plain-text cascade keeps),
+   and a "Related" heading ends it only when no running text follows;
 4. pick the title, drop what lies outside the article and repeats;
 5. strip source tags and datelines glued to the first paragraph.
 
@@ -54,6 +58,7 @@ from .article_span import (
     is_body_like,
     strip_source_tag,
 )
+from .end_lists import FOOTER_COPYRIGHT
 from .language import ENGLISH_FUNCTION_WORDS, is_other_language
 from .language import WORD as _WORD
 from .lines import extracted_lines, fill_gaps, html_blocks, is_recoverable, split_lines
@@ -142,6 +147,7 @@ _BYLINE = re.compile(
     r"[\w.'’ -]{2,60}$|^[\w.'’ -]{2,40}\s*[|/-]\s*(?:reporter|correspondent|editor)$",
     re.IGNORECASE,
 )
+_BY_SENTENCE = re.compile(r"^[Bb]y\s+[a-z]")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?\b|\b(?:GMT|UTC|ICT)[+-]?\d*\b",
                    re.IGNORECASE)
 #: Every DATE_PATTERN and _TIME shape has a digit or a zone name: a cheap pre-check.
@@ -170,6 +176,11 @@ FIGURE_MIN_DIGITS = 3
 
 
 LineRule = tuple[str, Callable[[str], bool]]
+
+#: Rules written for short furniture lines (menus, dates, bylines, trails).
+#: On HTML they do not drop a line trafilatura kept that reads as a paragraph:
+#: there the extractor's decision is the stronger evidence.
+SHORT_LINE_RULES = frozenset({"navigation", "metadata", "byline", "dateline", "breadcrumb"})
 
 
 def _is_widget(line: str) -> bool:
@@ -210,7 +221,7 @@ def _is_metadata(line: str) -> bool:
     """Updated/Published/Reporter/Editor lines, often several joined by |."""
     if _RELATIVE_TIME.search(line) and len(line.split()) <= 8:
         return True
-    if not _META_PREFIX.match(line):
+    if not _META_PREFIX.match(line) or _is_by_sentence(line):
         return False
     if len(line.split()) <= 14:
         return not END_PUNCT.search(line.rstrip(".") + "x")
@@ -244,11 +255,23 @@ def _is_caption(line: str) -> bool:
 
 
 def _is_copyright(line: str) -> bool:
-    return len(line.split()) < 30 and bool(_COPYRIGHT.search(line))
+    """A copyright notice; in a sentence the bare word is not one ("the
+    copyright claim was dismissed."), a footer's "©", year or "All rights
+    reserved" is."""
+    if len(line.split()) >= 30 or not _COPYRIGHT.search(line):
+        return False
+    return not is_body_like(line) or bool(FOOTER_COPYRIGHT.search(line))
+
+
+def _is_by_sentence(line: str) -> bool:
+    """A sentence that opens with "By" ("By the end of May the talks had
+    stalled."): a lower-case word after it, and the shape of a paragraph.
+    A byline names someone ("By Jane Roe")."""
+    return bool(_BY_SENTENCE.match(line)) and is_body_like(line)
 
 
 def _is_byline(line: str) -> bool:
-    return bool(_BYLINE.match(line))
+    return bool(_BYLINE.match(line)) and not _is_by_sentence(line)
 
 
 def _is_dateline(line: str) -> bool:
@@ -332,6 +355,10 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
     the plain-text span and fragment rules are not applied again: they would
     drop its headings and list items. Scripts, styles and comments never reach
     the output (trafilatura drops them; the block walk skips them too).
+    trafilatura's choice is the stronger evidence on its own lines: rules
+    made for short furniture (``SHORT_LINE_RULES``) do not drop a line of
+    its that reads as a paragraph. A page where it finds no main text is
+    cleaned as plain text from its visible blocks (``no_main_text`` counted).
 
     ``second_opinion`` (on by default) also puts back lines in gaps of any
     size, and a list after trafilatura's last line, when the plain-text
@@ -339,15 +366,23 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
     lifts body kept from 0.957 to 0.992 for about 0.02 more furniture share;
     the plain-text cleaner alone on the visible text scores 0.981 / 0.124,
     and adding everything it keeps roughly doubles furniture for 0.001 more
-    body (``scripts/evaluate_cleaning.py --baselines``).
+    body (``scripts/evaluate_cleaning.py --baselines``). Lines the text
+    cleaner keeps only because its span was unsure (``prose``) are not
+    vouched for: that is weak evidence.
     """
     doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False,
+        html, with_metadata=True, include_comments=False, include_tables=True,
         favor_recall=True, deduplicate=False,
     )
-    if doc is None or not (doc.text or "").strip():
-        return CleanedArticle(title=title, paragraphs=(), dropped_counts={"no_main_text": 1})
     blocks = html_blocks(html)
+    if doc is None or not (doc.text or "").strip():
+        # No article found: the page's visible text, cleaned as plain text,
+        # rather than an empty article for a page that may have prose.
+        cleaned = clean_text("\n".join(blocks), title=title)
+        return CleanedArticle(
+            title=cleaned.title, paragraphs=cleaned.paragraphs, lines=cleaned.lines,
+            date=cleaned.date, site=cleaned.site,
+            dropped_counts={**cleaned.dropped_counts, "no_main_text": 1})
     # A second opinion: the plain-text cleaner on the page's own lines.
     vouched = frozenset(line.index for line in clean_text("\n".join(blocks)).lines
                         if line.reason == "body") if second_opinion else frozenset()
@@ -366,6 +401,11 @@ def _clean_lines(lines: list[str], *, title: str, extracted: bool = False,
     """The line cascade shared by text and HTML (``extracted``: lines an
     extractor already chose as the article, so only local rules apply)."""
     reasons = [line_reason(line) for line in lines]
+    if extracted:
+        # The extractor judged these lines to be the article: a rule made for
+        # short page furniture does not overrule it on a line of running text.
+        reasons = [None if reason in SHORT_LINE_RULES and is_body_like(line) else reason
+                   for line, reason in zip(lines, reasons)]
     for i in recovered:
         if reasons[i] is None and not is_recoverable(lines[i]):
             reasons[i] = "not_in_article"

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from functools import lru_cache
+
+from .. import config
 
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -68,10 +71,16 @@ _DATE_LED = re.compile(
 )
 
 
+@lru_cache(maxsize=config.LINE_CACHE_SIZE)
+def ends_page_text(line: str) -> bool:
+    """A comment block's heading or a footer's copyright line: no article
+    text follows it. Cached: the span steps ask about each line many times."""
+    return bool(COMMENTS_HEADING.match(line) or FOOTER_COPYRIGHT.search(line))
+
+
 def ends_article(line: str, reason: str | None) -> bool:
     """A share row, "Related" heading, menu, comment block or footer."""
-    return (reason in _TAIL_ENDS or bool(COMMENTS_HEADING.match(line))
-            or bool(FOOTER_COPYRIGHT.search(line)))
+    return reason in _TAIL_ENDS or ends_page_text(line)
 
 
 def tail_end(lines: Sequence[str], reasons: Sequence[str | None], body: Sequence[bool],

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
-from .article_span import assemble
+from .article_span import PARAGRAPH_REASONS, assemble
 from .lines import CleanedArticle, Line, normalise_line
 
 #: A line is site furniture when it is on at least this share of a site's pages...
@@ -50,8 +50,8 @@ def site_furniture(pages: Sequence[CleanedArticle], *, min_share: float = SITE_F
         for key in {normalise_line(line.text) for line in lines}:
             seen[key] = seen.get(key, 0) + 1
         for i, line in enumerate(lines):
-            inside = (0 < i < len(lines) - 1 and lines[i - 1].reason == "body"
-                      and lines[i + 1].reason == "body")
+            inside = (0 < i < len(lines) - 1 and lines[i - 1].reason in PARAGRAPH_REASONS
+                      and lines[i + 1].reason in PARAGRAPH_REASONS)
             if inside:
                 key = normalise_line(line.text)
                 in_body[key] = in_body.get(key, 0) + 1
@@ -66,7 +66,7 @@ def drop_site_furniture(page: CleanedArticle, furniture: frozenset[str]) -> Clea
     if not furniture:
         return page
     lines = tuple(Line(line.index, line.text, False, "site_furniture")
-                  if line.reason == "body" and normalise_line(line.text) in furniture else line
+                  if line.reason in PARAGRAPH_REASONS and normalise_line(line.text) in furniture else line
                   for line in page.lines)
     if lines == page.lines:
         return page

@@ -203,6 +203,11 @@ def test_clean_span_tells_a_closing_list_from_teasers_and_notes(tail, kept):
     ("The iPhone maker and McDonald's both said they would follow the new rules.", None),
     ("Those who left, and those who stayed, said the town had changed.", None),
     ("Prices rose 5% year on year/quarter on quarter, the office said.", None),
+    # A sentence opening with "By" is not a byline; a name after it is.
+    ("By the end of the week the board had voted twice.", None),
+    ("By Ana Ruiz", "metadata"),
+    ("The court threw out the copyright claim against the two bloggers.", None),
+    ("Copyright 2026 Valley Courier", "copyright"),
 ])
 def test_clean_line_reason_names_new_furniture_shapes(line, reason):
     assert line_reason(line) == reason

@@ -14,6 +14,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 RAW = PROJECT / "data" / "raw"
 #: The real labeled sentences beside a clone (measure only; absent in CI).
 DEV_SET = PROJECT.parent / "shared" / "corpus" / "dev_labeled.csv"
+#: The two real seed pages beside a clone (read at test time, never copied in).
+SEEDS = PROJECT.parent / "shared" / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
 
 

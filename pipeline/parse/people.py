@@ -10,6 +10,7 @@ of Foreign Affairs"), with that mention's role.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.tokens import Doc, Span, Token
 
@@ -50,6 +51,9 @@ class People:
         for match in TITLED_NAME.finditer(text):
             role = " ".join((match.group("role") + (match.group("of") or "")).split())
             self._remember(strip_titles(match.group("name")), role)
+        #: (token index, full name) of every mention of a person, in text order.
+        self.mentions = [(ent.start, self.full_name(ent.text)) for ent in doc.ents
+                         if ent.label_ == "PERSON"]
 
     def _remember(self, full: str, role: str) -> None:
         if len(full.split()) < 2 or any(full in known for known in self.order):
@@ -71,6 +75,17 @@ class People:
         last = name.split()[-1] if name else ""
         return self.names.get(name, self.names.get(last, name)) if len(name.split()) <= 2 \
             and any(w in self.names for w in name.split()) else name
+
+    def last_named(self, before: int) -> str:
+        """The person the text named last before token ``before`` ('' if none):
+        whom a "he" or "she" stands for when nobody has spoken yet."""
+        index = bisect_left(self.mentions, (before, ""))
+        return self.mentions[index - 1][1] if index else ""
+
+    def named_between(self, start: int, end: int) -> list[tuple[int, str]]:
+        """(token index, full name) of the persons named from token ``start`` to before ``end``."""
+        return self.mentions[bisect_left(self.mentions, (start, "")):
+                             bisect_left(self.mentions, (end, ""))]
 
     def holder_of(self, role_word: str, prefer: str = "") -> str:
         """The person whose role is ``role_word`` ("spokesperson"), the current one first."""

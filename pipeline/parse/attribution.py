@@ -121,6 +121,10 @@ _SPEECH_TITLE = re.compile(
     re.IGNORECASE)
 #: A person described by age ("the 56-year-old", as ``name_of`` reads it: "The 56 old").
 _DESCRIPTOR = re.compile(r"(?:\d+|year)[- ]+old$", re.IGNORECASE)
+#: "declined to comment", "refused to say": verbs whose subject speaks (or
+#: withholds speech) through the reporting verb they govern. Not purpose
+#: clauses ("struggled to contend with", "holds an event to highlight").
+_SPEECH_CONTROL_VERBS = verb_forms("decline refuse continue go want")
 _PUNCT_TAGS = frozenset({".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP", "_SP"})
 _BY_BEFORE = re.compile(r"\b(by|with|from)\b[^,:;]*$", re.IGNORECASE)
 _INTERVIEW_TITLE = re.compile(r"\binterview\b", re.IGNORECASE)
@@ -350,13 +354,21 @@ def _verb_subject(sentence: SentenceView, outside: Callable[[Token], bool]
         agents = [g for c in head.children if c.dep_ == "agent" for g in c.children
                   if g.dep_ == "pobj"]
         subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS] or agents
-        if not subjects and head.dep_ == "conj":  # "signed ... and agreed to ..."
+        if not subjects and _shares_subject(head):
             subjects = [c for c in head.head.children if c.dep_ in SUBJECT_DEPS]
         if sentence.headline and head.tag_ in ("VBN", "VBD") and not agents:
             continue  # headlines speak in the present: "Appeal rejected" is a passive
         if subjects and subjects[0].lower_ not in _NOT_SPEAKERS:
             return name_of(_source_of(subjects[0])), verb
     return "", None
+
+
+def _shares_subject(verb: Token) -> bool:
+    """A verb without a subject of its own that speaks with its head's:
+    "signed ... and agreed to ...", "declined to comment", "confessed,
+    admitting that ...", "revealed it, saying ..."."""
+    return verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.tag_ == "VBG") or (
+        verb.dep_ == "xcomp" and verb.head.lower_ in _SPEECH_CONTROL_VERBS)
 
 
 def _source_of(subject: Token) -> Token:

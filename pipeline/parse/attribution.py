@@ -121,6 +121,11 @@ _SPEECH_TITLE = re.compile(
     re.IGNORECASE)
 #: A person described by age ("the 56-year-old", as ``name_of`` reads it: "The 56 old").
 _DESCRIPTOR = re.compile(r"(?:\d+|year)[- ]+old$", re.IGNORECASE)
+#: Reporting verbs that with a direct object mean something else ("is adding a
+#: pioneer as its strategy officer", "has agreed a deal").
+_OBJECT_SENSE = verb_forms("add agree")
+#: "Vindman reported to him": answered to, said nothing.
+_REPORT_TO = verb_forms("report")
 #: "declined to comment", "refused to say": verbs whose subject speaks (or
 #: withholds speech) through the reporting verb they govern. Not purpose
 #: clauses ("struggled to contend with", "holds an event to highlight").
@@ -262,16 +267,18 @@ class _Reader:
         """A name in full; a pronoun, bare role or descriptor ("the
         56-year-old") as the person it stands for: a person the sentence named
         before it ("Graham, ..., she said"), else the current speaker, else the
-        last person who spoke, else the last person the text named."""
+        last person who spoke, else the last person the text named (for a
+        descriptor, the first: "the 56-year-old" is the story's subject)."""
         words = name.lower().split()
-        if (words[-1] in PERSON_PRONOUNS and len(words) == 1) or _DESCRIPTOR.search(name):
+        descriptor = bool(_DESCRIPTOR.search(name))
+        if (words[-1] in PERSON_PRONOUNS and len(words) == 1) or descriptor:
             start = sentence.span.start
             here = self._named_before(sentence, verb.i if verb is not None else start)
-            if here:
+            if here and not descriptor:
                 return here
             if self.people.is_person(self.current):
                 return self.current
-            return self.person or self.people.last_named(start)
+            return self.person or self.people.last_named(0 if descriptor else start)
         if words[-1] in PRONOUNS and len(words) == 1:
             return self.current
         if words[-1] in ROLE_NOUNS and not any(w in self.people.names for w in name.split()):
@@ -363,6 +370,16 @@ def _verb_subject(sentence: SentenceView, outside: Callable[[Token], bool]
     return "", None
 
 
+def _other_sense(verb: Token) -> bool:
+    """A reporting verb used in a sense that is not speech: "added a new
+    director", "agreed a deal", "reported to him" (answered to)."""
+    lower = verb.lower_
+    if lower in _OBJECT_SENSE and any(c.dep_ == "dobj" for c in verb.children):
+        return True
+    return lower in _REPORT_TO and not any(c.dep_ in ("ccomp", "dobj") for c in verb.children) \
+        and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)
+
+
 def _shares_subject(verb: Token) -> bool:
     """A verb without a subject of its own that speaks with its head's:
     "signed ... and agreed to ...", "declined to comment", "confessed,
@@ -388,7 +405,7 @@ def _source_of(subject: Token) -> Token:
 
 def _is_speech_act(token: Token) -> bool:
     if token.lower_ in REPORTING_FORMS and is_verb(token.tag_, token.dep_):
-        return True
+        return not _other_sense(token)
     if token.lower_ in STATEMENT_VERBS and is_verb(token.tag_, token.dep_):
         return any(c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS for c in token.children)
     return token.lower_ in PLEDGE_ADJECTIVES and any(

@@ -51,9 +51,10 @@ class People:
         for match in TITLED_NAME.finditer(text):
             role = " ".join((match.group("role") + (match.group("of") or "")).split())
             self._remember(strip_titles(match.group("name")), role)
-        #: (token index, full name) of every mention of a person, in text order.
-        self.mentions = [(ent.start, self.full_name(ent.text)) for ent in doc.ents
-                         if ent.label_ == "PERSON"]
+        #: (token index, full name) of every mention of a person introduced by a
+        #: full name, in text order (a lone "Spurs" tagged PERSON is left out).
+        self.mentions = [(ent.start, name) for ent in doc.ents if ent.label_ == "PERSON"
+                         for name in [self.full_name(ent.text)] if name in self.roles]
 
     def _remember(self, full: str, role: str) -> None:
         if len(full.split()) < 2 or any(full in known for known in self.order):
@@ -77,8 +78,11 @@ class People:
             and any(w in self.names for w in name.split()) else name
 
     def last_named(self, before: int) -> str:
-        """The person the text named last before token ``before`` ('' if none):
-        whom a "he" or "she" stands for when nobody has spoken yet."""
+        """The person the text named last before token ``before`` (with 0, the
+        first it named; '' if none): whom a "he" or "she" stands for when
+        nobody has spoken yet."""
+        if before == 0:
+            return self.mentions[0][1] if self.mentions else ""
         index = bisect_left(self.mentions, (before, ""))
         return self.mentions[index - 1][1] if index else ""
 

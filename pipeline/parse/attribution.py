@@ -71,7 +71,7 @@ REPORTING_VERBS = frozenset(
     "commend praise appreciate thank invite propose suggest request call hope believe "
     "agree protest oppose object voice share write present outline denounce slam "
     "refer testify hint admit concede contend allege tweet quip boast complain caution "
-    "predict recall retort lament".split()
+    "predict recall retort lament confess blast".split()
 )
 REPORTING_FORMS = verb_forms(" ".join(REPORTING_VERBS))
 #: Verbs of a bare tag after a quotation ("Holmes testified.", "a reporter asked."):
@@ -82,7 +82,7 @@ TAG_VERBS = verb_forms("say tell add ask testify write explain note reply answer
 MAX_TAG_WORDS = 8
 #: A subject that is a statement names its source: "the ministry's statement said".
 SOURCE_CARRIERS = frozenset("statement statements report post tweet release letter "
-                            "communique communiqué note".split())
+                            "communique communiqué note survey study poll".split())
 #: "X made the statement": the subject of these verbs speaks when the object is a statement.
 STATEMENT_VERBS = verb_forms("make give deliver issue raise")
 STATEMENT_NOUNS = frozenset("statement statements remarks remark comment comments speech "
@@ -214,7 +214,8 @@ class _Reader:
                 speaker = self._named(sentence, explicit, verb, in_quote, paragraph_start)
             elif in_quote or sentence.text.lstrip()[:1] in OPEN_QUOTES:
                 speaker = self.current
-            elif position > paragraph_start and not headline and not _narrates(sentence):
+            elif position > paragraph_start and not headline and not _narrates(sentence) \
+                    and not _is_aside(sentence.text):
                 speaker = self.speakers[-1]
             else:
                 speaker = ""
@@ -295,6 +296,13 @@ def _narrates(sentence: SentenceView) -> bool:
         w in ("we", "our", "i", "my", "us") for w in sentence.lowers)
 
 
+def _is_aside(text: str) -> bool:
+    """A sentence in brackets, "(Cooperman is the investor who ...)": the
+    writer's aside, not the speaker's words carried on."""
+    stripped = text.strip().rstrip(".")
+    return stripped.startswith("(") and stripped.endswith(")")
+
+
 def _fill_back(speakers: list[str], start: int, speaker: str) -> None:
     """Unattributed sentences opening a paragraph that ends '..., she noted' are hers."""
     for index in range(start, len(speakers)):
@@ -342,7 +350,7 @@ def _according_to(sentence: SentenceView, outside: Callable[[Token], bool]) -> s
         if word == "according" and following_word == "to" and outside(following):
             objects = [c for c in following.children if c.dep_ == "pobj"]
             if objects and objects[0].lower_ not in NOT_SOURCES:
-                return name_of(objects[0])
+                return name_of(_source_of(objects[0]))
     return ""
 
 

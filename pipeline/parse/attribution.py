@@ -124,6 +124,9 @@ _DESCRIPTOR = re.compile(r"(?:\d+|year)[- ]+old$", re.IGNORECASE)
 #: Reporting verbs that with a direct object mean something else ("is adding a
 #: pioneer as its strategy officer", "has agreed a deal").
 _OBJECT_SENSE = verb_forms("add agree")
+#: Verbs written before their subject after what was said ("..., said X").
+_INVERTING_VERBS = verb_forms("say add write note explain continue")
+_INVERSION_MARKS = frozenset({",", "”", '"', "’", "'"})
 #: "Vindman reported to him": answered to, said nothing.
 _REPORT_TO = verb_forms("report")
 #: "declined to comment", "refused to say": verbs whose subject speaks (or
@@ -368,7 +371,8 @@ def _verb_subject(sentence: SentenceView, outside: Callable[[Token], bool]
         head = verb.head if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ != "ROOT" else verb
         agents = [g for c in head.children if c.dep_ == "agent" for g in c.children
                   if g.dep_ == "pobj"]
-        subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS] or agents
+        subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS] or agents \
+            or _inverted_subject(head)
         if not subjects and _shares_subject(head):
             subjects = [c for c in head.head.children if c.dep_ in SUBJECT_DEPS]
         if sentence.headline and head.tag_ in ("VBN", "VBD") and not agents:
@@ -378,11 +382,21 @@ def _verb_subject(sentence: SentenceView, outside: Callable[[Token], bool]
     return "", None
 
 
+def _inverted_subject(verb: Token) -> list[Token]:
+    """The speaker of "..., said another witness, Fiona Hill", which the
+    parser reads as the verb's object."""
+    if verb.lower_ not in _INVERTING_VERBS or verb.i == 0 \
+            or verb.doc[verb.i - 1].text not in _INVERSION_MARKS:
+        return []
+    return [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+
+
 def _other_sense(verb: Token) -> bool:
     """A reporting verb used in a sense that is not speech: "added a new
     director", "agreed a deal", "reported to him" (answered to)."""
     lower = verb.lower_
-    if lower in _OBJECT_SENSE and any(c.dep_ == "dobj" for c in verb.children):
+    if lower in _OBJECT_SENSE and any(c.dep_ == "dobj" for c in verb.children) \
+            and not _inverted_subject(verb):
         return True
     return lower in _REPORT_TO and not any(c.dep_ in ("ccomp", "dobj") for c in verb.children) \
         and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)

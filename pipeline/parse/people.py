@@ -37,6 +37,10 @@ TITLED_NAME = re.compile(
     r"(?:[ \t]+(?:of[ \t]+|and[ \t]+)?[A-Z][\w’'-]*)*)?")
 
 
+_PROPER_TAGS = frozenset({"NNP", "NNPS"})
+_COMMON_TAGS = frozenset({"NN", "NNS"})
+
+
 class People:
     """The persons an article names: full names by every part, and their roles."""
 
@@ -114,8 +118,10 @@ def name_of(head: Token) -> str:
     if entity is not None and entity.label_ in NAME_ENTITY_LABELS:
         return entity.text
     for child in head.children:  # "the group's director, Leila Marsh"
-        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
-            return _entity_of(child).text
+        if child.dep_ == "appos" and (child.ent_type_ == "PERSON" or (
+                child.tag_ in _PROPER_TAGS and head.tag_ in _COMMON_TAGS)):
+            entity = _entity_of(child)  # a name read as a place ("Lina Park") is still one
+            return entity.text if entity is not None else phrase(child)
     words = [t for t in subtree if t.i <= head.i and t.dep_ in
              ("det", "compound", "amod", "poss", "case", "flat", "nmod", "nummod", "predet")
              or t.i == head.i]

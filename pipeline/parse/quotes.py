@@ -9,20 +9,24 @@ quotes only: a single quote is as often an apostrophe.
 
 from __future__ import annotations
 
+import re
+
 OPEN_QUOTES = "“\""
 _OPENING, _CLOSING, _EITHER = "“", "”", '"'
+_MARKS = re.compile('[“”"]')
 
 
 def quoted_ranges(text: str, open_at_start: bool) -> list[tuple[int, int]]:
     """Character ranges of ``text`` inside double quotation marks (the marks
-    included); ``open_at_start``: a quotation opened in an earlier sentence."""
+    included); ``open_at_start``: a quotation opened in an earlier sentence.
+    Walks the marks only (a per-character loop cost a third of attribution)."""
     ranges: list[tuple[int, int]] = []
     start = 0 if open_at_start else None
-    for index, char in enumerate(text):
-        opens = char == _OPENING or (char == _EITHER and start is None)
-        if opens and start is None:
+    for match in _MARKS.finditer(text):
+        char, index = match.group(), match.start()
+        if start is None and char != _CLOSING:
             start = index
-        elif (char == _CLOSING or char == _EITHER) and start is not None:
+        elif start is not None and char != _OPENING:
             ranges.append((start, index + 1))
             start = None
     if start is not None:
@@ -45,13 +49,9 @@ def wholly_quoted(text: str, open_at_start: bool) -> bool:
 def quote_open_after(text: str, was_open: bool) -> bool:
     """Whether a quotation is still open at the end of this sentence."""
     is_open = was_open
-    for char in text:
-        if char == _OPENING:
-            is_open = True
-        elif char == _CLOSING:
-            is_open = False
-        elif char == _EITHER:
-            is_open = not is_open
+    for match in _MARKS.finditer(text):
+        char = match.group()
+        is_open = char == _OPENING or (char == _EITHER and not is_open)
     return is_open
 
 

@@ -1,7 +1,7 @@
 """Who is speaking in each sentence, in what role, and against or with whom.
 
 Part of the parse stage; works on spaCy's dependency parse and entities.
-The verb list covers the register of ministry and state-media text
+The verb list (``speech_acts.py``) covers the register of ministry and state-media text
 (affirmed, stressed, reiterated, rejected, underlined, pledged), which
 general quote extractors lack. For each sentence, in order:
 
@@ -34,14 +34,13 @@ the partner of a pledge; it is only looked for when someone is speaking.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
 from .. import config
-from .people import HONORIFICS, ROLE_NOUNS, TITLED_NAME, People, name_of, strip_titles
+from .people import HONORIFICS, ROLE_NOUNS, TITLED_NAME, People, strip_titles
 from .quotes import (
     OPEN_QUOTES,
     ends_quote,
@@ -52,56 +51,25 @@ from .quotes import (
 )
 from .sentence_views import (
     PRONOUNS,
-    SUBJECT_DEPS,
     SentenceView,
-    is_verb,
     sentence_views,
     strip_possessive,
     verb_forms,
 )
+from .speech_acts import according_to, verb_subject
 from .targets import find_target
 
-#: Verbs whose subject is speaking (or stating a position).
-REPORTING_VERBS = frozenset(
-    "say tell state affirm stress emphasize emphasise reiterate reject underline underscore "
-    "pledge note add claim insist deny declare announce explain warn urge assert argue "
-    "maintain confirm point express acknowledge recognize recognise highlight remark "
-    "comment respond reply answer report accuse criticize criticise condemn refute "
-    "dismiss vow promise ask reaffirm indicate clarify mention inform brief welcome "
-    "commend praise appreciate thank invite propose suggest request call hope believe "
-    "agree protest oppose object voice share write present outline denounce slam "
-    "refer testify hint admit concede contend allege tweet quip boast complain caution "
-    "predict recall retort lament confess blast".split()
-)
-REPORTING_FORMS = verb_forms(" ".join(REPORTING_VERBS))
 #: Verbs of a bare tag after a quotation ("Holmes testified.", "a reporter asked."):
 #: they introduce words; stance verbs (rejected, denied) answer them instead.
 TAG_VERBS = verb_forms("say tell add ask testify write explain note reply answer continue "
                        "insist argue warn recall")
 #: A tag is short: a subject, the verb, perhaps a listener ("told reporters on Monday").
 MAX_TAG_WORDS = 8
-#: A subject that is a statement names its source: "the ministry's statement said".
-SOURCE_CARRIERS = frozenset("statement statements report post tweet release letter "
-                            "communique communiqué note survey study poll".split())
-#: "X made the statement": the subject of these verbs speaks when the object is a statement.
-STATEMENT_VERBS = verb_forms("make give deliver issue raise")
-STATEMENT_NOUNS = frozenset("statement statements remarks remark comment comments speech "
-                            "address announcement concern concerns case cases issue issues "
-                            "question questions".split())
-#: "X stands ready to ...", "X is willing to ...": the subject pledges.
-PLEDGE_ADJECTIVES = frozenset("ready willing committed determined".split())
-#: Every word that can head a speech act (``_is_speech_act`` decides).
-_SPEECH_WORDS = REPORTING_FORMS | STATEMENT_VERBS | PLEDGE_ADJECTIVES
-#: "according to law" cites a rule, not a speaker.
-NOT_SOURCES = frozenset("law laws regulations regulation procedures procedure constitution "
-                        "rules statistics data figures plan schedule reports".split())
 PERSON_PRONOUNS = frozenset("he she i".split())
 #: Lower-case words that can stand alone as a headline's source ("...: ministry").
 SOURCE_NOUNS = ROLE_NOUNS | frozenset(
     "ministry government office council committee commission embassy agency union group "
     "court police army party delegation mission experts".split())
-_NOT_SPEAKERS = frozenset("which that who what there you one nobody everyone anyone someone "
-                          "everybody somebody anybody nothing".split())
 _NAME_PARTICLES = frozenset({"of", "the", "for", "and", "de", "van", "von", "bin", "al", "da", "du"})
 _HEADLINE_TAIL = re.compile(r":\s*(?P<who>[\w .'’-]{1,40})$")
 _HEADLINE_HEAD = re.compile(r"^(?P<who>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3})\s*:\s+\S")
@@ -121,18 +89,6 @@ _SPEECH_TITLE = re.compile(
     re.IGNORECASE)
 #: A person described by age ("the 56-year-old", as ``name_of`` reads it: "The 56 old").
 _DESCRIPTOR = re.compile(r"(?:\d+|year)[- ]+old$", re.IGNORECASE)
-#: Reporting verbs that with a direct object mean something else ("is adding a
-#: pioneer as its strategy officer", "has agreed a deal").
-_OBJECT_SENSE = verb_forms("add agree")
-#: Verbs written before their subject after what was said ("..., said X").
-_INVERTING_VERBS = verb_forms("say add write note explain continue")
-_INVERSION_MARKS = frozenset({",", "”", '"', "’", "'"})
-#: "Vindman reported to him": answered to, said nothing.
-_REPORT_TO = verb_forms("report")
-#: "declined to comment", "refused to say": verbs whose subject speaks (or
-#: withholds speech) through the reporting verb they govern. Not purpose
-#: clauses ("struggled to contend with", "holds an event to highlight").
-_SPEECH_CONTROL_VERBS = verb_forms("decline refuse continue go want")
 _PUNCT_TAGS = frozenset({".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP", "_SP"})
 _BY_BEFORE = re.compile(r"\b(by|with|from)\b[^,:;]*$", re.IGNORECASE)
 _INTERVIEW_TITLE = re.compile(r"\binterview\b", re.IGNORECASE)
@@ -341,97 +297,10 @@ def _explicit(sentence: SentenceView, headline: bool, in_quote: bool
     start = sentence.span.start_char
     def outside(token: Token) -> bool:
         return not quoted or not is_quoted(token.idx - start, quoted)
-    according = _according_to(sentence, outside)
+    according = according_to(sentence, outside)
     if according:
         return according, None
-    return _verb_subject(sentence, outside)
-
-
-def _according_to(sentence: SentenceView, outside: Callable[[Token], bool]) -> str:
-    for (word, following_word), following in zip(pairwise(sentence.lowers),
-                                                 sentence.tokens[1:]):
-        if word == "according" and following_word == "to" and outside(following):
-            objects = [c for c in following.children if c.dep_ == "pobj"]
-            if objects and objects[0].lower_ not in NOT_SOURCES:
-                return name_of(_source_of(objects[0]))
-    return ""
-
-
-def _verb_subject(sentence: SentenceView, outside: Callable[[Token], bool]
-                  ) -> tuple[str, Token | None]:
-    """The subject of the sentence's main speech act (a reporting verb, a
-    statement made, a pledge) outside quotation marks, and that verb."""
-    verbs = [t for t in sentence.where(_SPEECH_WORDS) if _is_speech_act(t) and t.dep_ != "acl"
-             and not any(c.dep_ == "neg" for c in t.children) and outside(t)]
-    verbs.sort(key=lambda t: (t.dep_ in ("relcl", "acl"), t.dep_ != "ROOT",
-                              t.head.dep_ != "ROOT", t.i))
-    for verb in verbs:
-        if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ == "amod":
-            return name_of(verb.head), verb
-        head = verb.head if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ != "ROOT" else verb
-        agents = [g for c in head.children if c.dep_ == "agent" for g in c.children
-                  if g.dep_ == "pobj"]
-        subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS] or agents \
-            or _inverted_subject(head)
-        if not subjects and _shares_subject(head):
-            subjects = [c for c in head.head.children if c.dep_ in SUBJECT_DEPS]
-        if sentence.headline and head.tag_ in ("VBN", "VBD") and not agents:
-            continue  # headlines speak in the present: "Appeal rejected" is a passive
-        if subjects and subjects[0].lower_ not in _NOT_SPEAKERS:
-            return name_of(_source_of(subjects[0])), verb
-    return "", None
-
-
-def _inverted_subject(verb: Token) -> list[Token]:
-    """The speaker of "..., said another witness, Fiona Hill", which the
-    parser reads as the verb's object."""
-    if verb.lower_ not in _INVERTING_VERBS or verb.i == 0 \
-            or verb.doc[verb.i - 1].text not in _INVERSION_MARKS:
-        return []
-    return [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
-
-
-def _other_sense(verb: Token) -> bool:
-    """A reporting verb used in a sense that is not speech: "added a new
-    director", "agreed a deal", "reported to him" (answered to)."""
-    lower = verb.lower_
-    if lower in _OBJECT_SENSE and any(c.dep_ == "dobj" for c in verb.children) \
-            and not _inverted_subject(verb):
-        return True
-    return lower in _REPORT_TO and not any(c.dep_ in ("ccomp", "dobj") for c in verb.children) \
-        and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)
-
-
-def _shares_subject(verb: Token) -> bool:
-    """A verb without a subject of its own that speaks with its head's:
-    "signed ... and agreed to ...", "declined to comment", "confessed,
-    admitting that ...", "revealed it, saying ..."."""
-    return verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.tag_ == "VBG") or (
-        verb.dep_ == "xcomp" and verb.head.lower_ in _SPEECH_CONTROL_VERBS)
-
-
-def _source_of(subject: Token) -> Token:
-    """Who a statement subject comes from: "the ministry's statement said",
-    "a statement from the embassy said" -> the ministry, the embassy."""
-    if subject.lower_ not in SOURCE_CARRIERS:
-        return subject
-    for child in subject.children:
-        if child.dep_ == "poss" and child.tag_ not in ("PRP$",):
-            return child
-        if child.dep_ == "prep" and child.lower_ in ("from", "by"):
-            objects = [g for g in child.children if g.dep_ == "pobj"]
-            if objects:
-                return objects[0]
-    return subject
-
-
-def _is_speech_act(token: Token) -> bool:
-    if token.lower_ in REPORTING_FORMS and is_verb(token.tag_, token.dep_):
-        return not _other_sense(token)
-    if token.lower_ in STATEMENT_VERBS and is_verb(token.tag_, token.dep_):
-        return any(c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS for c in token.children)
-    return token.lower_ in PLEDGE_ADJECTIVES and any(
-        c.dep_ in ("xcomp", "prep") for c in token.children)
+    return verb_subject(sentence, outside)
 
 
 def _page_speakers(title: SentenceView, people: People) -> tuple[str, str]:

@@ -7,7 +7,8 @@ that support each label.
 
 Modules: ``nlp`` (loading spaCy, the sentence-boundary component, the
 sentence records), ``attribution`` (who is speaking), ``people`` (names and
-roles), ``targets`` (at whom a statement is aimed), ``topics`` (rights
+roles), ``speech_acts`` (reporting verbs and their subjects), ``quotes`` (quoted
+words), ``targets`` (at whom a statement is aimed), ``topics`` (rights
 topics and label cues), ``sentence_views`` (one cheap view of a sentence
 that the rules share).
 """

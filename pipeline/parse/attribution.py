@@ -1,7 +1,7 @@
 """Who is speaking in each sentence, in what role, and against or with whom.
 
 Part of the parse stage; works on spaCy's dependency parse and entities.
-The verb list covers the register of ministry and state-media text
+The verb list (``speech_acts.py``) covers the register of ministry and state-media text
 (affirmed, stressed, reiterated, rejected, underlined, pledged), which
 general quote extractors lack. For each sentence, in order:
 
@@ -18,7 +18,11 @@ general quote extractors lack. For each sentence, in order:
    for the person of the article who holds it;
 7. a sentence inside an open quotation, or later in the same paragraph,
    keeps the current speaker; sentences before a closing "..., she noted"
-   in their paragraph are hers too.
+   in their paragraph are hers too, and so is a quotation followed by a
+   short tag of its own ("“...”" / "Holmes testified.").
+
+A reporting verb inside quotation marks is the quoted words, not an
+attribution (``quotes.py``).
 
 Names are given in full ("Hang" after "Le Thi Thu Hang" becomes the latter)
 and a person's role comes from the mention that names them ("Spokesperson
@@ -32,55 +36,41 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
 from .. import config
-from .people import HONORIFICS, ROLE_NOUNS, TITLED_NAME, People, name_of, strip_titles
+from .people import HONORIFICS, ROLE_NOUNS, TITLED_NAME, People, strip_titles
+from .quotes import (
+    OPEN_QUOTES,
+    ends_quote,
+    is_quoted,
+    quote_open_after,
+    quoted_ranges,
+    wholly_quoted,
+)
 from .sentence_views import (
     PRONOUNS,
-    SUBJECT_DEPS,
     SentenceView,
-    is_verb,
     sentence_views,
     strip_possessive,
     verb_forms,
 )
+from .speech_acts import according_to, verb_subject
 from .targets import find_target
 
-#: Verbs whose subject is speaking (or stating a position).
-REPORTING_VERBS = frozenset(
-    "say tell state affirm stress emphasize emphasise reiterate reject underline underscore "
-    "pledge note add claim insist deny declare announce explain warn urge assert argue "
-    "maintain confirm point express acknowledge recognize recognise highlight remark "
-    "comment respond reply answer report accuse criticize criticise condemn refute "
-    "dismiss vow promise ask reaffirm indicate clarify mention inform brief welcome "
-    "commend praise appreciate thank invite propose suggest request call hope believe "
-    "agree protest oppose object voice share write present outline denounce slam "
-    "refer".split()
-)
-REPORTING_FORMS = verb_forms(" ".join(REPORTING_VERBS))
-#: "X made the statement": the subject of these verbs speaks when the object is a statement.
-STATEMENT_VERBS = verb_forms("make give deliver issue raise")
-STATEMENT_NOUNS = frozenset("statement statements remarks remark comment comments speech "
-                            "address announcement concern concerns case cases issue issues "
-                            "question questions".split())
-#: "X stands ready to ...", "X is willing to ...": the subject pledges.
-PLEDGE_ADJECTIVES = frozenset("ready willing committed determined".split())
-#: Every word that can head a speech act (``_is_speech_act`` decides).
-_SPEECH_WORDS = REPORTING_FORMS | STATEMENT_VERBS | PLEDGE_ADJECTIVES
-#: "according to law" cites a rule, not a speaker.
-NOT_SOURCES = frozenset("law laws regulations regulation procedures procedure constitution "
-                        "rules statistics data figures plan schedule reports".split())
+#: Verbs of a bare tag after a quotation ("Holmes testified.", "a reporter asked."):
+#: they introduce words; stance verbs (rejected, denied) answer them instead.
+TAG_VERBS = verb_forms("say tell add ask testify write explain note reply answer continue "
+                       "insist argue warn recall")
+#: A tag is short: a subject, the verb, perhaps a listener ("told reporters on Monday").
+MAX_TAG_WORDS = 8
 PERSON_PRONOUNS = frozenset("he she i".split())
 #: Lower-case words that can stand alone as a headline's source ("...: ministry").
 SOURCE_NOUNS = ROLE_NOUNS | frozenset(
     "ministry government office council committee commission embassy agency union group "
     "court police army party delegation mission experts".split())
-_NOT_SPEAKERS = frozenset({"which", "that", "who", "what", "there"})
 _NAME_PARTICLES = frozenset({"of", "the", "for", "and", "de", "van", "von", "bin", "al", "da", "du"})
-_OPEN_QUOTES = "“\""
 _HEADLINE_TAIL = re.compile(r":\s*(?P<who>[\w .'’-]{1,40})$")
 _HEADLINE_HEAD = re.compile(r"^(?P<who>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,3})\s*:\s+\S")
 _HEADLINE_SAYS = re.compile(r",?\s+says\s+(?P<who>[\w .'’-]{1,40})$")
@@ -97,6 +87,9 @@ _SPEECH_TITLE = re.compile(
     r"(?:statement|remarks|speech|address|press conference|briefing)\b"
     r"|['’]s (?:regular |daily )?(?:press conference|press briefing|briefing|remarks)\b",
     re.IGNORECASE)
+#: A person described by age ("the 56-year-old", as ``name_of`` reads it: "The 56 old").
+_DESCRIPTOR = re.compile(r"(?:\d+|year)[- ]+old$", re.IGNORECASE)
+_PUNCT_TAGS = frozenset({".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP", "_SP"})
 _BY_BEFORE = re.compile(r"\b(by|with|from)\b[^,:;]*$", re.IGNORECASE)
 _INTERVIEW_TITLE = re.compile(r"\binterview\b", re.IGNORECASE)
 
@@ -146,52 +139,106 @@ class _Reader:
         self.people = people
         self.current = ""
         self.person = ""
+        self.position = 0
+        self.in_quote = False  # a quotation is open at the start of this sentence
+        self.speakers: list[str] = []
+        self.named: list[bool] = []  # the sentence names its speaker itself
+        self.quote_start = 0  # where the quotation open at this sentence began
+        self.closed_quote: tuple[int, int] | None = None  # the last one closed at a sentence end
 
     def read(self, sentences: Sequence[SentenceView], turns: list[str | None], page: str,
              has_title: bool) -> tuple[list[str], list[Token | None]]:
-        speakers: list[str] = []
         verbs: list[Token | None] = []
-        in_quote, quote_start = False, 0
+        in_quote = False
         paragraph_start = 0
         for position, sentence in enumerate(sentences):
+            self.position = position
             if sentence.new_paragraph:
                 paragraph_start = position
             in_quote = in_quote and not sentence.new_paragraph
+            self.in_quote = in_quote
             if not in_quote:
-                quote_start = position
+                self.quote_start = position
             headline = sentence.headline or (has_title and position == 0)
-            explicit, verb = _explicit(sentence, headline)
+            explicit, verb = _explicit(sentence, headline, in_quote)
             verbs.append(verb)
             if turns[position] is not None or (page and position > 0):
                 speaker = turns[position] if turns[position] is not None else page
-                named = self._resolve(explicit) if explicit and not turns[position] else ""
+                named = self._resolve(explicit, sentence) if explicit and not turns[position] \
+                    else ""
                 if named in self.people.roles:  # a statement reporting another person
                     speaker = named
                 self.current = speaker or self.current
             elif explicit:
-                speaker = self._resolve(explicit)
-                if speaker:
-                    self.current = speaker
-                    self.person = speaker if self.people.is_person(speaker) else self.person
-                if in_quote:  # "..." she said: the quotation that ends here is hers from its start.
-                    speakers[quote_start:] = [s or speaker for s in speakers[quote_start:]]
-                elif speaker and verb is not None and _trails(sentence, verb):
-                    _fill_back(speakers, paragraph_start, speaker)
-            elif in_quote or _starts_quote_without_verb(sentence):
+                speaker = self._named(sentence, explicit, verb, in_quote, paragraph_start)
+            elif in_quote or sentence.text.lstrip()[:1] in OPEN_QUOTES:
                 speaker = self.current
-            elif position > paragraph_start and not headline and not _narrates(sentence):
-                speaker = speakers[-1]
+            elif position > paragraph_start and not headline and not _narrates(sentence) \
+                    and not _is_aside(sentence.text):
+                speaker = self.speakers[-1]
             else:
                 speaker = ""
-            in_quote = _quote_open_after(sentence.text, in_quote)
-            speakers.append(speaker)
-        return speakers, verbs
+            self._close_quote(sentence.text, in_quote)
+            in_quote = quote_open_after(sentence.text, in_quote)
+            self.speakers.append(speaker)
+            self.named.append(bool(explicit))
+        return self.speakers, verbs
 
-    def _resolve(self, name: str) -> str:
-        """A name in full; a pronoun or bare role as the person it stands for."""
+    def _named(self, sentence: SentenceView, explicit: str, verb: Token | None, in_quote: bool,
+               paragraph_start: int) -> str:
+        """The speaker a sentence names, given also to the words it closes:
+        the quotation that ends here ("...,” she said"), a quotation just
+        before a bare tag ("Holmes testified."), or the paragraph's opening
+        sentences before a trailing "..., she noted"."""
+        speaker = self._resolve(explicit, sentence, verb)
+        if not speaker:
+            return speaker
+        self.current = speaker
+        self.person = speaker if self.people.is_person(speaker) else self.person
+        if in_quote:
+            self._give(self.quote_start, speaker)
+        elif self.closed_quote and self.closed_quote[1] == self.position - 1 \
+                and _is_tag(sentence, verb):
+            self._give(self.closed_quote[0], speaker)
+        elif verb is not None and _trails(sentence, verb):
+            _fill_back(self.speakers, paragraph_start, speaker)
+        return speaker
+
+    def _named_before(self, sentence: SentenceView, before: int) -> str:
+        """The last person this sentence names, outside quotation marks, before token ``before``."""
+        quoted = quoted_ranges(sentence.text, self.in_quote)
+        offset, doc = sentence.span.start_char, sentence.span.doc
+        names = [name for index, name in self.people.named_between(sentence.span.start, before)
+                 if not is_quoted(doc[index].idx - offset, quoted)]
+        return names[-1] if names else ""
+
+    def _give(self, start: int, speaker: str) -> None:
+        """Sentences from ``start`` on that named nobody themselves are ``speaker``'s."""
+        for index in range(start, len(self.speakers)):
+            if not self.named[index]:
+                self.speakers[index] = speaker
+
+    def _close_quote(self, text: str, in_quote: bool) -> None:
+        """Remember a quotation that closes at the end of this sentence."""
+        if ends_quote(text) and not quote_open_after(text, in_quote):
+            self.closed_quote = (self.quote_start, self.position)
+
+    def _resolve(self, name: str, sentence: SentenceView, verb: Token | None = None) -> str:
+        """A name in full; a pronoun, bare role or descriptor ("the
+        56-year-old") as the person it stands for: a person the sentence named
+        before it ("Graham, ..., she said"), else the current speaker, else the
+        last person who spoke, else the last person the text named (for a
+        descriptor, the first: "the 56-year-old" is the story's subject)."""
         words = name.lower().split()
-        if words[-1] in PERSON_PRONOUNS and len(words) == 1:
-            return self.current if self.people.is_person(self.current) else self.person
+        descriptor = bool(_DESCRIPTOR.search(name))
+        if (words[-1] in PERSON_PRONOUNS and len(words) == 1) or descriptor:
+            start = sentence.span.start
+            here = self._named_before(sentence, verb.i if verb is not None else start)
+            if here and not descriptor:
+                return here
+            if self.people.is_person(self.current):
+                return self.current
+            return self.person or self.people.last_named(0 if descriptor else start)
         if words[-1] in PRONOUNS and len(words) == 1:
             return self.current
         if words[-1] in ROLE_NOUNS and not any(w in self.people.names for w in name.split()):
@@ -208,6 +255,13 @@ def _narrates(sentence: SentenceView) -> bool:
         w in ("we", "our", "i", "my", "us") for w in sentence.lowers)
 
 
+def _is_aside(text: str) -> bool:
+    """A sentence in brackets, "(Cooperman is the investor who ...)": the
+    writer's aside, not the speaker's words carried on."""
+    stripped = text.strip().rstrip(".")
+    return stripped.startswith("(") and stripped.endswith(")")
+
+
 def _fill_back(speakers: list[str], start: int, speaker: str) -> None:
     """Unattributed sentences opening a paragraph that ends '..., she noted' are hers."""
     for index in range(start, len(speakers)):
@@ -222,58 +276,31 @@ def _trails(sentence: SentenceView, verb: Token) -> bool:
         c in sentence.text for c in "“”\"")
 
 
-def _explicit(sentence: SentenceView, headline: bool) -> tuple[str, Token | None]:
-    """The speaker a sentence names itself, and the verb that names it."""
+def _is_tag(sentence: SentenceView, verb: Token | None) -> bool:
+    """A bare attribution after a quotation: "Holmes testified.", "a reporter asked."."""
+    words = sum(1 for tag in sentence.tags if tag not in _PUNCT_TAGS)
+    return verb is not None and verb.lower_ in TAG_VERBS and words <= MAX_TAG_WORDS \
+        and not any(c in sentence.text for c in "“”\"")
+
+
+def _explicit(sentence: SentenceView, headline: bool, in_quote: bool
+              ) -> tuple[str, Token | None]:
+    """The speaker a sentence names itself, and the verb that names it.
+    Words inside quotation marks name nobody: they are the quotation."""
     if headline:
         who = _headline_speaker(sentence.text)
         if who:
             return who, None
-    according = _according_to(sentence)
+    if wholly_quoted(sentence.text, in_quote):
+        return "", None
+    quoted = quoted_ranges(sentence.text, in_quote)
+    start = sentence.span.start_char
+    def outside(token: Token) -> bool:
+        return not quoted or not is_quoted(token.idx - start, quoted)
+    according = according_to(sentence, outside)
     if according:
         return according, None
-    return _verb_subject(sentence)
-
-
-def _according_to(sentence: SentenceView) -> str:
-    for (word, following_word), following in zip(pairwise(sentence.lowers),
-                                                 sentence.tokens[1:]):
-        if word == "according" and following_word == "to":
-            objects = [c for c in following.children if c.dep_ == "pobj"]
-            if objects and objects[0].lower_ not in NOT_SOURCES:
-                return name_of(objects[0])
-    return ""
-
-
-def _verb_subject(sentence: SentenceView) -> tuple[str, Token | None]:
-    """The subject of the sentence's main speech act (a reporting verb, a
-    statement made, a pledge), and that verb."""
-    verbs = [t for t in sentence.where(_SPEECH_WORDS) if _is_speech_act(t) and t.dep_ != "acl"
-             and not any(c.dep_ == "neg" for c in t.children)]
-    verbs.sort(key=lambda t: (t.dep_ in ("relcl", "acl"), t.dep_ != "ROOT",
-                              t.head.dep_ != "ROOT", t.i))
-    for verb in verbs:
-        if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ == "amod":
-            return name_of(verb.head), verb
-        head = verb.head if verb.lower_ in PLEDGE_ADJECTIVES and verb.dep_ != "ROOT" else verb
-        agents = [g for c in head.children if c.dep_ == "agent" for g in c.children
-                  if g.dep_ == "pobj"]
-        subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS] or agents
-        if not subjects and head.dep_ == "conj":  # "signed ... and agreed to ..."
-            subjects = [c for c in head.head.children if c.dep_ in SUBJECT_DEPS]
-        if sentence.headline and head.tag_ in ("VBN", "VBD") and not agents:
-            continue  # headlines speak in the present: "Appeal rejected" is a passive
-        if subjects and subjects[0].lower_ not in _NOT_SPEAKERS:
-            return name_of(subjects[0]), verb
-    return "", None
-
-
-def _is_speech_act(token: Token) -> bool:
-    if token.lower_ in REPORTING_FORMS and is_verb(token.tag_, token.dep_):
-        return True
-    if token.lower_ in STATEMENT_VERBS and is_verb(token.tag_, token.dep_):
-        return any(c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS for c in token.children)
-    return token.lower_ in PLEDGE_ADJECTIVES and any(
-        c.dep_ in ("xcomp", "prep") for c in token.children)
+    return verb_subject(sentence, outside)
 
 
 def _page_speakers(title: SentenceView, people: People) -> tuple[str, str]:
@@ -350,22 +377,3 @@ def _names_someone(words: Sequence[str]) -> bool:
     Li"), not a topic ("Flu season in 2024", "Trade talks")."""
     return not any(c.isdigit() for word in words for c in word) and not any(
         word.islower() and word not in _NAME_PARTICLES for word in words[1:])
-
-
-def _starts_quote_without_verb(sentence: SentenceView) -> bool:
-    text = sentence.text.lstrip()
-    return bool(text) and text[0] in _OPEN_QUOTES and not any(
-        w in REPORTING_FORMS for w in sentence.lowers)
-
-
-def _quote_open_after(text: str, was_open: bool) -> bool:
-    """Whether a quotation is still open at the end of this sentence."""
-    is_open = was_open
-    for char in text:
-        if char == "“":
-            is_open = True
-        elif char == "”":
-            is_open = False
-        elif char == '"':
-            is_open = not is_open
-    return is_open

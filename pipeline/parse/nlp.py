@@ -62,7 +62,9 @@ def paragraph_sentences(doc: Doc) -> Doc:
 
     Without the second rule the parser cuts headlines and unknown names
     into fragments ("Spokesperson" | "Dao" | "Thi Minh Nguyet said ..."),
-    which loses their speakers.
+    which loses their speakers. A lower-case word never opens a sentence
+    inside a line: "“We got her!” officers said" and "... issues ... we
+    had" are one sentence each, with the quotation's speaker in it.
     """
     citation_end = -1
     for token in doc[1:]:
@@ -74,7 +76,7 @@ def paragraph_sentences(doc: Doc) -> Doc:
         elif token.i == citation_end + 1:  # the sentence ended before the citation
             if token.text[:1].isupper():
                 token.is_sent_start = True
-        elif not _may_end_sentence(doc, token.i - 1):
+        elif not _may_end_sentence(doc, token.i - 1) or token.is_lower:
             token.is_sent_start = False
         elif token.text in _BRACKET_PAIRS:
             citation_end = _citation_end(doc, token.i)

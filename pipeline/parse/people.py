@@ -10,6 +10,7 @@ of Foreign Affairs"), with that mention's role.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.tokens import Doc, Span, Token
 
@@ -36,6 +37,10 @@ TITLED_NAME = re.compile(
     r"(?:[ \t]+(?:of[ \t]+|and[ \t]+)?[A-Z][\w’'-]*)*)?")
 
 
+_PROPER_TAGS = frozenset({"NNP", "NNPS"})
+_COMMON_TAGS = frozenset({"NN", "NNS"})
+
+
 class People:
     """The persons an article names: full names by every part, and their roles."""
 
@@ -50,6 +55,10 @@ class People:
         for match in TITLED_NAME.finditer(text):
             role = " ".join((match.group("role") + (match.group("of") or "")).split())
             self._remember(strip_titles(match.group("name")), role)
+        #: (token index, full name) of every mention of a person introduced by a
+        #: full name, in text order (a lone "Spurs" tagged PERSON is left out).
+        self.mentions = [(ent.start, name) for ent in doc.ents if ent.label_ == "PERSON"
+                         for name in [self.full_name(ent.text)] if name in self.roles]
 
     def _remember(self, full: str, role: str) -> None:
         if len(full.split()) < 2 or any(full in known for known in self.order):
@@ -71,6 +80,20 @@ class People:
         last = name.split()[-1] if name else ""
         return self.names.get(name, self.names.get(last, name)) if len(name.split()) <= 2 \
             and any(w in self.names for w in name.split()) else name
+
+    def last_named(self, before: int) -> str:
+        """The person the text named last before token ``before`` (with 0, the
+        first it named; '' if none): whom a "he" or "she" stands for when
+        nobody has spoken yet."""
+        if before == 0:
+            return self.mentions[0][1] if self.mentions else ""
+        index = bisect_left(self.mentions, (before, ""))
+        return self.mentions[index - 1][1] if index else ""
+
+    def named_between(self, start: int, end: int) -> list[tuple[int, str]]:
+        """(token index, full name) of the persons named from token ``start`` to before ``end``."""
+        return self.mentions[bisect_left(self.mentions, (start, "")):
+                             bisect_left(self.mentions, (end, ""))]
 
     def holder_of(self, role_word: str, prefer: str = "") -> str:
         """The person whose role is ``role_word`` ("spokesperson"), the current one first."""
@@ -95,8 +118,10 @@ def name_of(head: Token) -> str:
     if entity is not None and entity.label_ in NAME_ENTITY_LABELS:
         return entity.text
     for child in head.children:  # "the group's director, Leila Marsh"
-        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
-            return _entity_of(child).text
+        if child.dep_ == "appos" and (child.ent_type_ == "PERSON" or (
+                child.tag_ in _PROPER_TAGS and head.tag_ in _COMMON_TAGS)):
+            entity = _entity_of(child)  # a name read as a place ("Lina Park") is still one
+            return entity.text if entity is not None else phrase(child)
     words = [t for t in subtree if t.i <= head.i and t.dep_ in
              ("det", "compound", "amod", "poss", "case", "flat", "nmod", "nummod", "predet")
              or t.i == head.i]

@@ -219,3 +219,51 @@ def test_attribution_news_titles_and_lone_name_lines_stay_news(nlp):
             "Protesters gathered in the square.")
     speakers = [s.speaker for s in doc_sentences(nlp(text), title=text.split("\n")[0])]
     assert speakers[1:] == ["Karl Weiss", "The opposition", ""]
+
+
+# Shapes of wire and news copy (issue 18); every sentence written for these tests.
+@pytest.mark.parametrize("text, speaker", [
+    ("The harbour board's statement said the port would reopen on Friday.", "The harbour board"),
+    ("A statement from the embassy said the two reporters would be freed.", "the embassy"),
+    ("A spokesman for the union declined to comment on the strike.", "A spokesman for the union"),
+    ("Arlo Finch confessed to the theft, admitting that he had sold the paintings.", "Arlo Finch"),
+    ("The harbour company's director, Lina Park, said the port would reopen.", "Lina Park"),
+    # The parser reads the inverted subject as the verb's object.
+    ("The mission was run from the capital, said another witness in the inquiry, former "
+     "adviser Lena Holm.", "Lena Holm"),
+    ("According to a survey by the Civic Rights Institute, few detainees see a lawyer.",
+     "the Civic Rights Institute"),
+    ("“We got her!” officers said over the radio.", "officers"),
+    # Reporting verbs in other senses, and people who are nobody in particular.
+    ("Depending on who you ask, the plan is either brave or reckless.", ""),
+    ("The bank is adding a new director to its board.", ""),
+    ("The club has agreed a deal with the coach.", ""),
+    ("The officer reported to the commander every morning.", ""),
+])
+def test_attribution_news_patterns(nlp, text, speaker):
+    (sentence,) = doc_sentences(nlp(text))
+    assert sentence.speaker == speaker
+
+
+@pytest.mark.parametrize("text, start, speaker", [
+    # A bare tag after the quotation names its speaker.
+    ("The committee heard two witnesses.\n“I then saw the governor sign the order.”\n"
+     "Holmes testified.", "“I then saw", "Holmes"),
+    # A reporting verb inside the marks is the quotation, not its speaker.
+    ("“We were never told about the search,” Farid Haddad said. “Nobody asked us.”",
+     "“Nobody asked", "Farid Haddad"),
+    # The attribution closing a quotation outranks the speaker carried into it.
+    ("Omar Reyes said the march was calm. “We had problems with the buses. Nothing else "
+     "happened,” said Lina Park, the organiser.", "“We had problems", "Lina Park"),
+    # A pronoun stands for the person its own sentence named before it.
+    ("Mira Holt said the law was unfair.\nThe campaign did not convince Dana Roe, a city "
+     "official, and she said it should be withdrawn.", "The campaign", "Dana Roe"),
+    # An age descriptor is the story's subject.
+    ("Tomas Brandt was named coach of the national team on Monday.\nThe 56-year-old said "
+     "after his appointment that he was proud.", "The 56-year-old", "Tomas Brandt"),
+    # A bracketed aside is the writer's, not the speaker's words carried on.
+    ("Leon Marsh said the merger was wrong. (Marsh is the investor who sued the board.)",
+     "(Marsh is", ""),
+])
+def test_attribution_news_speakers_across_sentences(nlp, text, start, speaker):
+    assert _row(_speakers(nlp, text), start)[0] == speaker

@@ -229,8 +229,8 @@ def test_attribution_news_titles_and_lone_name_lines_stay_news(nlp):
     ("Arlo Finch confessed to the theft, admitting that he had sold the paintings.", "Arlo Finch"),
     ("The harbour company's director, Lina Park, said the port would reopen.", "Lina Park"),
     # The parser reads the inverted subject as the verb's object.
-    ("The mission was run from the capital, said another witness in the inquiry, former "
-     "adviser Lena Holm.", "Lena Holm"),
+    (("The mission was run from the capital, said another witness in the inquiry, former "
+     "adviser Lena Holm."), "Lena Holm"),
     ("According to a survey by the Civic Rights Institute, few detainees see a lawyer.",
      "the Civic Rights Institute"),
     ("“We got her!” officers said over the radio.", "officers"),
@@ -247,20 +247,20 @@ def test_attribution_news_patterns(nlp, text, speaker):
 
 @pytest.mark.parametrize("text, start, speaker", [
     # A bare tag after the quotation names its speaker.
-    ("The committee heard two witnesses.\n“I then saw the governor sign the order.”\n"
-     "Holmes testified.", "“I then saw", "Holmes"),
+    (("The committee heard two witnesses.\n“I then saw the governor sign the order.”\n"
+     "Holmes testified."), "“I then saw", "Holmes"),
     # A reporting verb inside the marks is the quotation, not its speaker.
     ("“We were never told about the search,” Farid Haddad said. “Nobody asked us.”",
      "“Nobody asked", "Farid Haddad"),
     # The attribution closing a quotation outranks the speaker carried into it.
-    ("Omar Reyes said the march was calm. “We had problems with the buses. Nothing else "
-     "happened,” said Lina Park, the organiser.", "“We had problems", "Lina Park"),
+    (("Omar Reyes said the march was calm. “We had problems with the buses. Nothing else "
+     "happened,” said Lina Park, the organiser."), "“We had problems", "Lina Park"),
     # A pronoun stands for the person its own sentence named before it.
-    ("Mira Holt said the law was unfair.\nThe campaign did not convince Dana Roe, a city "
-     "official, and she said it should be withdrawn.", "The campaign", "Dana Roe"),
+    (("Mira Holt said the law was unfair.\nThe campaign did not convince Dana Roe, a city "
+     "official, and she said it should be withdrawn."), "The campaign", "Dana Roe"),
     # An age descriptor is the story's subject.
-    ("Tomas Brandt was named coach of the national team on Monday.\nThe 56-year-old said "
-     "after his appointment that he was proud.", "The 56-year-old", "Tomas Brandt"),
+    (("Tomas Brandt was named coach of the national team on Monday.\nThe 56-year-old said "
+     "after his appointment that he was proud."), "The 56-year-old", "Tomas Brandt"),
     # A bracketed aside is the writer's, not the speaker's words carried on.
     ("Leon Marsh said the merger was wrong. (Marsh is the investor who sued the board.)",
      "(Marsh is", ""),

@@ -1,9 +1,10 @@
 """One chunk of articles through the stages: clean, parse, classify, and the
 three tables (sentences, articles, errors) of its part.
 
-The unit both engines run: ``runner.py`` calls ``process_articles`` in its
-worker processes and ``distributed.py`` in Dask tasks, so a chunk's output
-does not depend on where it ran. Nothing here touches the disk.
+The unit both engines run: ``runner.py`` calls ``process_in_parts`` in its
+worker processes (writing each part as it comes) and ``distributed.py`` calls
+``process_articles`` (the chunk as one part) in Dask tasks, so a chunk's
+output does not depend on where it ran. Nothing here touches the disk.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from bisect import bisect_left
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -133,7 +133,7 @@ def _run_chunk(name: str, articles: list[Article]) -> tuple[int, int, int, dict[
     sort in article order between this chunk and the next.
     """
     stages: Stages = _WORKER["stages"]
-    counts, timings = [0, 0, 0], {"write": 0.0}
+    rows, timings = Counter(), {"write": 0.0}
     parts = process_in_parts(stages, articles, part_seconds=config.PART_SECONDS)
     for number, (tables, part_timings) in enumerate(parts):
         started = time.perf_counter()
@@ -145,12 +145,11 @@ def _run_chunk(name: str, articles: list[Article]) -> tuple[int, int, int, dict[
         save.write_part(_WORKER["out"], f"{name}-{number:03d}" if number else name, tables,
                         stages.labels)
         part_timings["write"] = time.perf_counter() - started
-        for index, kind in enumerate(("articles", "sentences", "errors")):
-            counts[index] += len(tables[kind])
+        rows.update({kind: len(table) for kind, table in tables.items()})
         for stage, seconds in part_timings.items():
             timings[stage] = timings.get(stage, 0.0) + seconds
     timings["load"] = _WORKER.pop("load_seconds", 0.0)  # reported once per process
-    return (*counts, timings)
+    return rows["articles"], rows["sentences"], rows["errors"], timings
 
 
 # -- the run -----------------------------------------------------------------

@@ -27,7 +27,8 @@ from .end_lists import (
     tail_end,
 )
 from .lines import CleanedArticle, Line, normalise_line
-from .span_check import PROSE_REASON, unsure_prose
+from .span_check import MERGE_MIN_PARAGRAPHS, PROSE_REASON, is_page_end, unsure_prose
+from .span_check import is_running_text as _is_running_text
 
 #: A body paragraph has at least this many words...
 BODY_MIN_WORDS = 8
@@ -44,11 +45,9 @@ ARTICLE_GAP_LINES = 5
 #: subheading, or a teaser title) counts for this much of a line.
 SHORT_LINE_GAP_WEIGHT = 0.34
 #: A stretch of text resuming at most this many lines after the article (past
-#: an inline "Related" box) continues it when it has at least this many
-#: paragraphs making up at least this share of its lines.
+#: an inline "Related" box) continues it when it is running text
+#: (``span_check.is_running_text``).
 MERGE_GAP_LINES = 12
-MERGE_MIN_PARAGRAPHS = 3
-RUNNING_TEXT_SHARE = 0.6
 #: A headline repeat starts the article only when a stretch of this many words
 #: of text begins at most ANCHOR_MAX_DISTANCE lines below it.
 ANCHOR_MIN_WORDS = 100
@@ -188,15 +187,6 @@ def _words(lines: Sequence[str], body: Sequence[bool], start: int, end: int) -> 
     return sum(len(key.split()) for key in distinct)
 
 
-def _is_running_text(body: Sequence[bool], start: int, end: int) -> bool:
-    """Several paragraphs, mostly back to back (teasers alternate title and
-    summary), up to the last of them: what trails it (a list the article
-    presents, see end_lists) does not make it less of a text."""
-    marks = [i for i in range(start, end) if body[i]]
-    return (len(marks) >= MERGE_MIN_PARAGRAPHS
-            and len(marks) >= RUNNING_TEXT_SHARE * (marks[-1] + 1 - start))
-
-
 def _stretches(lines: Sequence[str], reasons: Sequence[str | None],
                body: Sequence[bool], first: int) -> Iterator[tuple[int, int]]:
     """(first paragraph, end) of every stretch of text from line ``first`` on,
@@ -240,7 +230,8 @@ def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
     # Lines of a list the article presents (end_lists) add nothing to a gap.
     listed_until = start
     for i in range(start, len(lines)):
-        if reasons[i] == "block_heading" or (seen_body and ends_page_text(lines[i])):
+        if reasons[i] == "block_heading" or (seen_body and ends_page_text(lines[i])
+                                              and is_page_end(lines, body, i)):
             return i
         if body[i]:
             set_apart = seen_body and between >= 2 and flagged

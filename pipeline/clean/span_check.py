@@ -30,9 +30,10 @@ from 0.956 to 0.985 and lose no page (furniture share 0.209 -> 0.225).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from .end_lists import ends_page_text
+from .end_lists import COMMENTS_HEADING, FOOTER_COPYRIGHT, ends_page_text
 from .lines import normalise_line
 
 #: Kept lines outside an unsure span carry this reason.
@@ -45,6 +46,39 @@ NEIGHBOUR_LINES = 2
 #: A running-text stretch outside the span with this many words is kept
 #: (``article_span.ANCHOR_MIN_WORDS``: the least a headline's article has).
 RIVAL_MIN_WORDS = 100
+#: What a page footer's copyright line says and a picture credit does not.
+FOOTER_NOTICE = re.compile(r"\b(?:19|20)\d\d\b|all rights reserved", re.IGNORECASE)
+#: Running text: at least this many paragraphs, making up at least this share
+#: of the lines up to the last of them.
+MERGE_MIN_PARAGRAPHS = 3
+RUNNING_TEXT_SHARE = 0.6
+
+
+def is_running_text(body: Sequence[bool], start: int, end: int) -> bool:
+    """Several paragraphs, mostly back to back (teasers alternate title and
+    summary), up to the last of them: what trails it (a list the article
+    presents, see end_lists) does not make it less of a text."""
+    marks = [i for i in range(start, end) if body[i]]
+    return (len(marks) >= MERGE_MIN_PARAGRAPHS
+            and len(marks) >= RUNNING_TEXT_SHARE * (marks[-1] + 1 - start))
+
+
+def is_page_end(lines: Sequence[str], body: Sequence[bool], i: int) -> bool:
+    """Whether no article text follows line ``i``: a comment block's heading,
+    a footer's copyright line (a year, or "all rights reserved"), or a bare
+    copyright sign that no running text of ``RIVAL_MIN_WORDS`` words follows
+    before the next such line. A credit under a picture ("(c) Jane
+    Roe/Agency") has that sign too, but sits inside the article with the rest
+    of it below: the article stops on strong evidence only, since a lost
+    paragraph is a lost statement."""
+    line = lines[i]
+    if COMMENTS_HEADING.match(line) or FOOTER_NOTICE.search(line):
+        return True
+    if not FOOTER_COPYRIGHT.search(line):
+        return False
+    stop = next((j for j in range(i + 1, len(lines)) if ends_page_text(lines[j])), len(lines))
+    return not (is_running_text(body, i + 1, stop)
+                and prose_words(lines, body, range(i + 1, stop)) >= RIVAL_MIN_WORDS)
 
 
 def prose_words(lines: Sequence[str], body: Sequence[bool], indices: range | Sequence[int]
@@ -69,7 +103,8 @@ def unsure_prose(lines: Sequence[str], body: Sequence[bool], start: int, end: in
     footer: those of running-text ``rivals`` ((first, end) of each stretch)
     with ``RIVAL_MIN_WORDS`` words, and when the span holds too small a share
     of the page's prose, every prose line with a prose neighbour."""
-    stop = next((i for i in range(end, len(lines)) if ends_page_text(lines[i])), len(lines))
+    stop = next((i for i in range(end, len(lines)) if ends_page_text(lines[i])
+                 and is_page_end(lines, body, i)), len(lines))
     if span_share(lines, body, start, end) >= UNSURE_SHARE:
         return frozenset(i for first, last in rivals if (last <= start or end <= first < stop)
                          and prose_words(lines, body, range(first, last)) >= RIVAL_MIN_WORDS

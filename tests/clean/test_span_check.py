@@ -8,7 +8,7 @@ from __future__ import annotations
 from pipeline.clean import cleaner
 from pipeline.clean.article_span import extracted_end
 from pipeline.clean.cleaner import clean_html, clean_text, line_reason
-from pipeline.clean.span_check import PROSE_REASON, span_share, unsure_prose
+from pipeline.clean.span_check import PROSE_REASON, is_page_end, span_share, unsure_prose
 
 #: Paragraphs of a made-up article about a river ferry, each about 30 words.
 _FIRST_HALF = [
@@ -130,3 +130,29 @@ def test_span_check_html_without_main_text_falls_back_to_the_visible_text(monkey
     cleaned = clean_html(html)
     assert cleaned.paragraphs == tuple(_FIRST_HALF)
     assert cleaned.dropped_counts.get("no_main_text") == 1
+
+
+def test_span_check_a_picture_credit_does_not_end_the_article_a_footer_does():
+    # A bare copyright sign under a picture has the rest of the article below
+    # it; a footer's notice (a year, "all rights reserved") ends the page text.
+    credit = "© Jane Roe/Harbour Pictures"
+    caption = "The morning ferry leaves Alder Point in the winter fog"
+    page = "\n".join(["Ferry to run every twenty minutes", *_FIRST_HALF, credit, caption,
+                      *_SECOND_HALF, _FOOTER, _COMMENT])
+    cleaned = clean_text(page)
+    assert [p for p in cleaned.paragraphs if p != caption] == _FIRST_HALF + _SECOND_HALF
+    reasons = _reasons(cleaned)
+    assert reasons[credit] == "copyright"
+    assert all(reasons[p] == "body" for p in _SECOND_HALF)
+
+
+def test_span_check_is_page_end():
+    body_line = "word " * 40
+    lines = ["© Jane Roe/Agency", *[f"{n} {body_line}" for n in range(4)], _FOOTER, "Comments",
+             "© Jane Roe/Agency"]
+    body = [line.endswith(body_line) for line in lines]
+    assert not is_page_end(lines, body, 0)  # running text follows a bare credit
+    assert is_page_end(lines, body, 5)  # a footer's notice
+    assert is_page_end(lines, body, 6)  # a comment block
+    assert is_page_end(lines, body, 7)  # nothing follows
+    assert not is_page_end(lines, body, 1)  # a paragraph

@@ -9,6 +9,9 @@ Usage:
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus --part unread   # one part of the news pages
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus --show-news ahb07   # one page's lines
                                                    # (read part only)
+    python scripts/evaluate_cleaning.py --pages /tmp/external_pages [--baselines]   # any folder of
+                                                   # pages in the news_pages format (all of it;
+                                                   # see scripts/fetch_external_pages.py)
 
 News pages are split by site (the URL host without "www."): a page is in the
 READ part when crc32(site) is even, else in the UNREAD part. Rules may be
@@ -261,6 +264,18 @@ def report_corpus(corpus: Path, cleaner: Cleaner, label: str, limit: int | None,
                        spread=news)
 
 
+def report_folder(folder: Path, *, baselines: bool) -> None:
+    """Every page of a folder in the news_pages format, text then HTML."""
+    cleaners = [("", ours)]
+    if baselines:
+        cleaners += [("trafilatura: ", trafilatura_lines), ("jusText: ", justext_lines)]
+    for html in (False, True):
+        items = news_items(folder, html=html)
+        for label, cleaner in cleaners:
+            report(f"{label}{folder.name}, {'HTML' if html else 'text'}",
+                   score_items(items, cleaner), spread=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--raw", type=Path, default=PROJECT / "data" / "raw")
@@ -278,6 +293,8 @@ def main() -> None:
     parser.add_argument("--sites", action="store_true",
                         help="also score as a run cleans: site furniture learned and dropped "
                              f"per chunk of {config.CHUNK_SIZE} pages (furniture.clean_sites)")
+    parser.add_argument("--pages", type=Path, default=None,
+                        help="also score a folder of pages in the news_pages format, all of it")
     parser.add_argument("--show-news", metavar="NAME", default=None,
                         help="print one news page's lines with decisions (text, then HTML)")
     args = parser.parse_args()
@@ -287,6 +304,8 @@ def main() -> None:
         return
     parts = PARTS if args.part == "both" else (args.part,)
     report("sample pages (data/raw)", score_truth_file(args.raw, args.truth).values())
+    if args.pages:
+        report_folder(args.pages, baselines=args.baselines)
     if args.corpus:
         ministry = not args.no_ministry
         report_corpus(args.corpus, ours, "", args.limit, parts=parts, sites=args.sites,

@@ -27,10 +27,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT))
-
-from pipeline.clean.lines import html_blocks  # noqa: E402
+from pipeline.clean.lines import html_blocks
 
 RELEASE = "newspaper4k==0.9.6"
 #: The English article pages of its tests (others are in other languages,

@@ -228,28 +228,17 @@ class _Reader:
         56-year-old") as the person it stands for: a person the sentence named
         before it ("Graham, ..., she said"), else the current speaker, else the
         last person who spoke, else the last person the text named (for a
-        descriptor, the first: "the 56-year-old" is the story's subject).
-        "He" and "she" skip a person the text has told is of the other gender
-        (``People.agrees``): after "Lopez ... She said" and "Park disagreed",
-        "He said" is Park, not the current speaker Lopez."""
+        descriptor, the first: "the 56-year-old" is the story's subject)."""
         words = name.lower().split()
         descriptor = bool(_DESCRIPTOR.search(name))
         if (words[-1] in PERSON_PRONOUNS and len(words) == 1) or descriptor:
             start = sentence.span.start
-            pronoun = "" if descriptor else words[-1]
-            people = self.people
             here = self._named_before(sentence, verb.i if verb is not None else start)
-            if here and not descriptor and people.agrees(here, pronoun):
-                return people.refer(here, pronoun)
-            if people.is_person(self.current) and people.agrees(self.current, pronoun):
-                return people.refer(self.current, pronoun)
-            if self.person and people.agrees(self.person, pronoun):
-                return people.refer(self.person, pronoun)
-            if descriptor or not (self.person or people.is_person(self.current) or here):
-                return people.refer(people.last_named(0 if descriptor else start), pronoun)
-            # Everyone in view is of the other gender: the last person named who is not.
-            return people.refer(people.last_named_agreeing(start, pronoun) or here
-                                or self.current or self.person, pronoun)
+            if here and not descriptor:
+                return here
+            if self.people.is_person(self.current):
+                return self.current
+            return self.person or self.people.last_named(0 if descriptor else start)
         if words[-1] in PRONOUNS and len(words) == 1:
             return self.current
         if words[-1] in ROLE_NOUNS and not any(w in self.people.names for w in name.split()):

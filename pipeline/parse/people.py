@@ -37,14 +37,6 @@ TITLED_NAME = re.compile(
     r"(?:[ \t]+(?:of[ \t]+|and[ \t]+)?[A-Z][\w’'-]*)*)?")
 
 
-#: Words that tell a person's gender where the article introduces them
-#: (an honorific before the name, a role word in the title or apposition;
-#: not a possessive: "His lawyer, Nina Petrova" is his, not a man).
-_GENDER_WORDS = {**dict.fromkeys("mr mr. sir spokesman chairman congressman "
-                                 "businessman king prince father son brother husband".split(), "he"),
-                 **dict.fromkeys("mrs mrs. ms ms. miss madam spokeswoman chairwoman "
-                                 "congresswoman businesswoman queen princess mother daughter "
-                                 "sister wife".split(), "she")}
 _PROPER_TAGS = frozenset({"NNP", "NNPS"})
 _COMMON_TAGS = frozenset({"NN", "NNS"})
 
@@ -56,13 +48,9 @@ class People:
         self.names: dict[str, str] = {}
         self.roles: dict[str, str] = {}
         self.order: list[str] = []
-        #: "he" or "she" for persons whose gender the text has told.
-        self.pronouns: dict[str, str] = {}
         for ent in doc.ents:
             if ent.label_ == "PERSON":
-                full, role = strip_titles(strip_possessive(ent.text)), _role_of(ent)
-                self._remember(full, role)
-                self._note_gender(self.full_name(full), _gender_words(ent, role))
+                self._remember(strip_titles(strip_possessive(ent.text)), _role_of(ent))
         # Names the entity recognizer misses ("Spokesperson Dao Thi Minh Nguyet of ...").
         for match in TITLED_NAME.finditer(text):
             role = " ".join((match.group("role") + (match.group("of") or "")).split())
@@ -79,23 +67,6 @@ class People:
             self.names.setdefault(token, full)
         self.order.append(full)
         self.roles[full] = role
-
-    def _note_gender(self, name: str, words: list[str]) -> None:
-        pronoun = next((_GENDER_WORDS[w] for w in words if w in _GENDER_WORDS), "")
-        if pronoun and name in self.roles:
-            self.pronouns.setdefault(name, pronoun)
-
-    def agrees(self, name: str, pronoun: str) -> bool:
-        """Whether "he" or "she" can stand for ``name``: the text has not
-        told that person's gender otherwise ("I" and "it" agree with anyone)."""
-        return self.pronouns.get(name, pronoun) == pronoun or pronoun not in ("he", "she")
-
-    def refer(self, name: str, pronoun: str) -> str:
-        """Record that ``pronoun`` stood for ``name`` (the next "he" may then
-        not be the woman a "she" named); returns ``name``."""
-        if pronoun in ("he", "she") and name in self.roles:
-            self.pronouns.setdefault(name, pronoun)
-        return name
 
     def full_name(self, name: str) -> str:
         name = strip_titles(strip_possessive(name))
@@ -118,12 +89,6 @@ class People:
             return self.mentions[0][1] if self.mentions else ""
         index = bisect_left(self.mentions, (before, ""))
         return self.mentions[index - 1][1] if index else ""
-
-    def last_named_agreeing(self, before: int, pronoun: str) -> str:
-        """The person named last before token ``before`` whom ``pronoun`` can stand for."""
-        index = bisect_left(self.mentions, (before, ""))
-        return next((name for _, name in reversed(self.mentions[:index])
-                     if self.agrees(name, pronoun)), "")
 
     def named_between(self, start: int, end: int) -> list[tuple[int, str]]:
         """(token index, full name) of the persons named from token ``start`` to before ``end``."""
@@ -188,12 +153,6 @@ def strip_titles(name: str) -> str:
     while len(words) > 1 and is_title(0) and not all(map(is_title, range(1, len(words)))):
         words = words[1:]
     return " ".join(words)
-
-
-def _gender_words(ent: Span, role: str) -> list[str]:
-    """The honorific before a mention ("Ms. Lane") and the words of its role."""
-    before = [ent.doc[ent.start - 1].lower_] if ent.start else []
-    return before + [w.lower() for w in ent.text.split()[:1]] + re.findall(r"\w+", role.lower())
 
 
 def _role_of(ent: Span) -> str:

@@ -21,14 +21,18 @@ from .. import config
 from .end_lists import (
     COMMENTS_HEADING,
     MONTHS,
-    ends_page_text,
     list_end,
     listed_dates,
     tail_end,
 )
 from .lines import CleanedArticle, Line, normalise_line
-from .span_check import MERGE_MIN_PARAGRAPHS, PROSE_REASON, is_page_end, unsure_prose
-from .span_check import is_running_text as _is_running_text
+from .span_check import (
+    MERGE_MIN_PARAGRAPHS,
+    PROSE_REASON,
+    is_page_end,
+    is_running_text,
+    unsure_prose,
+)
 
 #: A body paragraph has at least this many words...
 BODY_MIN_WORDS = 8
@@ -166,7 +170,7 @@ def _continued(lines: Sequence[str], reasons: Sequence[str | None], body: Sequen
     holes: set[int] = set()
     for following in _stretches(lines, reasons, body, end):
         between = range(end, following[0])
-        if (len(between) > MERGE_GAP_LINES or not _is_running_text(body, *following)
+        if (len(between) > MERGE_GAP_LINES or not is_running_text(body, *following)
                 or _closes_text(lines, reasons, between)):
             break
         holes.update(between)
@@ -230,8 +234,7 @@ def _text_article_end(lines: Sequence[str], reasons: Sequence[str | None],
     # Lines of a list the article presents (end_lists) add nothing to a gap.
     listed_until = start
     for i in range(start, len(lines)):
-        if reasons[i] == "block_heading" or (seen_body and ends_page_text(lines[i])
-                                              and is_page_end(lines, body, i)):
+        if reasons[i] == "block_heading" or (seen_body and is_page_end(lines, body, i)):
             return i
         if body[i]:
             set_apart = seen_body and between >= 2 and flagged
@@ -256,10 +259,10 @@ def extracted_end(lines: Sequence[str], reasons: Sequence[str | None], start: in
     """The first "Related news"-style heading at or after ``start`` that no
     running text follows: the extractor chose these lines as the article, so
     a heading ends it only on strong evidence (what follows is teasers or
-    short lines, not paragraphs back to back, see ``_is_running_text``)."""
+    short lines, not paragraphs back to back, see ``is_running_text``)."""
     body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
     return next((i for i in range(start, len(reasons)) if reasons[i] == "block_heading"
-                 and not _is_running_text(body, i + 1, len(lines))), len(reasons))
+                 and not is_running_text(body, i + 1, len(lines))), len(reasons))
 
 
 def find_title(lines: Sequence[str], reasons: Sequence[str | None], start: int,
@@ -384,7 +387,7 @@ def find_article(lines: Sequence[str], reasons: Sequence[str | None], *, title: 
         body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
         rivals = [a[:2] for a in (_continued(lines, reasons, body, s)
                                   for s in _stretches(lines, reasons, body, 0))
-                  if _is_running_text(body, a[0], a[1])]
+                  if is_running_text(body, a[0], a[1])]
         prose = unsure_prose(lines, body, start, end, rivals=rivals)
     title_index = find_title(lines, reasons, start, title)
     if title_index == start:

@@ -9,7 +9,7 @@ line is a lost statement, while a kept furniture line is mostly labeled
 
 Two signs that the span is unsure, each keeping lines outside it with
 reason ``prose`` (lines a furniture rule flags stay dropped, and nothing is
-kept past the page's comment block or footer: the end of a page's text is
+kept past the page's comment block or footer, ``is_page_end``: the end of a page's text is
 strong evidence, a "Related" heading or a run of short lines is not):
 
 1. the span holds less than ``UNSURE_SHARE`` of the page's prose (lines no
@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .end_lists import COMMENTS_HEADING, FOOTER_COPYRIGHT, ends_page_text
+from .end_lists import COMMENTS_HEADING, ends_page_text
 from .lines import normalise_line
 
 #: Kept lines outside an unsure span carry this reason.
@@ -72,10 +72,10 @@ def is_page_end(lines: Sequence[str], body: Sequence[bool], i: int) -> bool:
     of it below: the article stops on strong evidence only, since a lost
     paragraph is a lost statement."""
     line = lines[i]
+    if not ends_page_text(line):  # cached: asked of every line
+        return False
     if COMMENTS_HEADING.match(line) or FOOTER_NOTICE.search(line):
         return True
-    if not FOOTER_COPYRIGHT.search(line):
-        return False
     stop = next((j for j in range(i + 1, len(lines)) if ends_page_text(lines[j])), len(lines))
     return not (is_running_text(body, i + 1, stop)
                 and prose_words(lines, body, range(i + 1, stop)) >= RIVAL_MIN_WORDS)
@@ -103,8 +103,7 @@ def unsure_prose(lines: Sequence[str], body: Sequence[bool], start: int, end: in
     footer: those of running-text ``rivals`` ((first, end) of each stretch)
     with ``RIVAL_MIN_WORDS`` words, and when the span holds too small a share
     of the page's prose, every prose line with a prose neighbour."""
-    stop = next((i for i in range(end, len(lines)) if ends_page_text(lines[i])
-                 and is_page_end(lines, body, i)), len(lines))
+    stop = next((i for i in range(end, len(lines)) if is_page_end(lines, body, i)), len(lines))
     if span_share(lines, body, start, end) >= UNSURE_SHARE:
         return frozenset(i for first, last in rivals if (last <= start or end <= first < stop)
                          and prose_words(lines, body, range(first, last)) >= RIVAL_MIN_WORDS

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +20,13 @@ DEV_SET = PROJECT.parent / "shared" / "corpus" / "dev_labeled.csv"
 SEEDS = PROJECT.parent / "shared" / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
 
+
+def load_script(name: str) -> ModuleType:
+    """A module of ``scripts/`` (not a package), imported from its file."""
+    spec = importlib.util.spec_from_file_location(name, PROJECT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 @pytest.fixture(scope="session")
 def nlp():

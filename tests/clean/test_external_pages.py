@@ -5,21 +5,12 @@ fetched from PyPI only when the check runs)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
-from ..conftest import PROJECT
+from ..conftest import load_script
 
-
-def _script(name: str):
-    spec = importlib.util.spec_from_file_location(name, PROJECT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fetch = _script("fetch_external_pages")
-evaluate = _script("evaluate_cleaning")
+fetch = load_script("fetch_external_pages")
+evaluate = load_script("evaluate_cleaning")
 
 BODY = [
     ("The river ferry between Alder Point and Sorrel Quay will run every twenty minutes from "

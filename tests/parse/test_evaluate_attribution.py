@@ -4,19 +4,15 @@ on a page written for this test."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
 
 from pipeline.parse.nlp import Sentence
 
-from ..conftest import PROJECT
+from ..conftest import load_script
 
-_SPEC = importlib.util.spec_from_file_location(
-    "evaluate_attribution", PROJECT / "scripts" / "evaluate_attribution.py")
-evaluate = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(evaluate)
+evaluate = load_script("evaluate_attribution")
 
 PAGE = (
     "Home | World | Business | Sport\n"

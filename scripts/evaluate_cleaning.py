@@ -12,6 +12,12 @@ Usage:
     python scripts/evaluate_cleaning.py --pages /tmp/external_pages [--baselines]   # any folder of
                                                    # pages in the news_pages format (all of it;
                                                    # see scripts/fetch_external_pages.py)
+    python scripts/evaluate_cleaning.py --corpus ../shared/corpus --record-titles   # + news text
+                                                   # as body-only records with a title field
+
+Every news line also gives the share of pages whose title came out right
+(ours holds the true title or is held in it, with 4+ words, or reads
+nearly the same: ``title_right``).
 
 News pages are split by site (the URL host without "www."): a page is in the
 READ part when crc32(site) is even, else in the UNREAD part. Rules may be
@@ -30,11 +36,15 @@ import argparse
 import json
 import zlib
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import lxml.html
+
 from pipeline import config
+from pipeline.clean.article_span import TITLE_MIN_WORDS, TITLE_TOP_LINES
 from pipeline.clean.cleaner import CleanedArticle, clean_html, clean_text
 from pipeline.clean.furniture import SITE_MIN_PAGES, clean_sites, site_furniture, site_key
 from pipeline.clean.lines import html_blocks
@@ -113,6 +123,8 @@ PARTS = ("unread", "read")
 #: "mostly furniture" above this furniture share.
 LOST_BODY_RECALL = 0.5
 MOSTLY_FURNITURE_SHARE = 0.3
+#: A title reads "nearly the same" as the true one at this similarity.
+TITLE_SIMILARITY = 0.8
 
 
 def news_part(url: str) -> str:
@@ -159,6 +171,46 @@ def ministry_items(raw: Path, clean: Path, *, html: bool, limit: int | None) -> 
                               [p for p in truth["text"].split("\n") if p.strip()],
                               truth.get("title", "")))
     return items
+
+
+def title_right(ours_title: str, true_title: str) -> bool:
+    """Whether a cleaned title is the page's: the truth's titles are often the
+    <title> with the site's name, or several headings run together."""
+    found, truth = fold(ours_title), fold(true_title)
+    if not found:
+        return False
+    held = len(found.split()) >= TITLE_MIN_WORDS and (found in truth or truth in found)
+    return held or SequenceMatcher(None, found, truth).ratio() >= TITLE_SIMILARITY
+
+
+def titles_right(items: list[Item], cleaner: Cleaner = ours) -> int:
+    """How many pages' titles come out right (a cleaner's first line is its title)."""
+    return sum(title_right((cleaner(page, html) or [""])[0], title)
+               for page, html, _, _, title in items)
+
+
+def as_record(page: str, html: str, true_title: str) -> tuple[str, str]:
+    """A text page as a scraper that saves the body area and the title in a
+    field gives it: the copy of <title> in the top lines (a line the true
+    title holds) taken out, and the HTML's <title> as the record's title."""
+    lines = page.splitlines()
+    top = {i for i, line in enumerate(lines[:TITLE_TOP_LINES])
+           if fold(line) and fold(line) in fold(true_title)}
+    given = lxml.html.fromstring(html).findtext(".//title") or "" if html.strip() else ""
+    return "\n".join(line for i, line in enumerate(lines) if i not in top), " ".join(given.split())
+
+
+def score_records(folder: Path, part: str = "all") -> tuple[list, int]:
+    """A folder's text pages cleaned as records (``as_record``): scores and
+    how many titles come out right."""
+    scores, right = [], 0
+    for stem, title, _, body in news_pages(folder, part):
+        text, given = as_record((folder / f"{stem}.txt").read_text(errors="replace"),
+                                (folder / f"{stem}.html").read_text(errors="replace"), title)
+        cleaned = clean_text(text, title=given)
+        scores.append(score_page([cleaned.title, *cleaned.paragraphs], body, title))
+        right += title_right(cleaned.title, title)
+    return scores, right
 
 
 def score_items(items: list[Item], cleaner: Cleaner = ours) -> list:
@@ -215,11 +267,12 @@ def show_news_page(folder: Path, stem: str, *, html: bool) -> None:
               f"{line.text[:100]}")
 
 
-def report(name: str, scores, *, spread: bool = False) -> None:
+def report(name: str, scores, *, spread: bool = False, titles: int | None = None) -> None:
     summary = total(scores)
+    right = f", titles right {titles}/{len(scores)}" if titles is not None else ""
     print(f"{name:<34} body kept {summary.body_recall:.3f}   furniture share "
           f"{summary.furniture_share:.3f}   ({summary.body_total} body paragraphs, "
-          f"{summary.output_lines} output lines)")
+          f"{summary.output_lines} output lines{right})")
     if spread:
         lost = sum(score.body_total > 0 and score.body_recall < LOST_BODY_RECALL
                    for score in scores)
@@ -257,14 +310,15 @@ def report_corpus(corpus: Path, cleaner: Cleaner, label: str, limit: int | None,
         for name, items in sets:
             scores = score_items(items, cleaner)
             news = name.startswith("news")
-            report(f"{label}{name}, {kind}", scores, spread=news)
+            titles = titles_right(items, cleaner) if news and cleaner is ours else None
+            report(f"{label}{name}, {kind}", scores, spread=news, titles=titles)
             if sites:
                 with_sites, learned, dropped = score_items_with_sites(items)
                 report(f"  + sites: {learned} learned, {dropped} dropped", with_sites,
                        spread=news)
 
 
-def report_folder(folder: Path, *, baselines: bool) -> None:
+def report_folder(folder: Path, *, baselines: bool, records: bool = False) -> None:
     """Every page of a folder in the news_pages format, text then HTML."""
     cleaners = [("", ours)]
     if baselines:
@@ -273,7 +327,18 @@ def report_folder(folder: Path, *, baselines: bool) -> None:
         items = news_items(folder, html=html)
         for label, cleaner in cleaners:
             report(f"{label}{folder.name}, {'HTML' if html else 'text'}",
-                   score_items(items, cleaner), spread=True)
+                   score_items(items, cleaner), spread=True,
+                   titles=titles_right(items) if cleaner is ours else None)
+    if records:
+        scores, right = score_records(folder)
+        report(f"{folder.name}, text as records", scores, spread=True, titles=right)
+
+
+def report_records(corpus: Path, parts: tuple[str, ...]) -> None:
+    """The news text pages as body-only records with a title field (``as_record``)."""
+    for part in parts:
+        scores, right = score_records(corpus / "news_pages", part)
+        report(f"news pages ({part}), text as records", scores, spread=True, titles=right)
 
 
 def main() -> None:
@@ -295,6 +360,9 @@ def main() -> None:
                              f"per chunk of {config.CHUNK_SIZE} pages (furniture.clean_sites)")
     parser.add_argument("--pages", type=Path, default=None,
                         help="also score a folder of pages in the news_pages format, all of it")
+    parser.add_argument("--record-titles", action="store_true",
+                        help="also score news text as records of a scraper that saves the body "
+                             "area and the title in a field (no <title> line on top)")
     parser.add_argument("--show-news", metavar="NAME", default=None,
                         help="print one news page's lines with decisions (text, then HTML)")
     args = parser.parse_args()
@@ -305,11 +373,13 @@ def main() -> None:
     parts = PARTS if args.part == "both" else (args.part,)
     report("sample pages (data/raw)", score_truth_file(args.raw, args.truth).values())
     if args.pages:
-        report_folder(args.pages, baselines=args.baselines)
+        report_folder(args.pages, baselines=args.baselines, records=args.record_titles)
     if args.corpus:
         ministry = not args.no_ministry
         report_corpus(args.corpus, ours, "", args.limit, parts=parts, sites=args.sites,
                       ministry=ministry)
+        if args.record_titles:
+            report_records(args.corpus, parts)
         if args.baselines:
             report_html_variants(args.corpus, args.limit, parts)
             for label, cleaner in (("trafilatura: ", trafilatura_lines),

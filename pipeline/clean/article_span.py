@@ -56,6 +56,11 @@ MERGE_GAP_LINES = 12
 #: of text begins at most ANCHOR_MAX_DISTANCE lines below it.
 ANCHOR_MIN_WORDS = 100
 ANCHOR_MAX_DISTANCE = 30
+#: A record's own title (on a page without <title> on top) anchors the article
+#: only at a stretch with this share of the biggest stretch's words at least.
+#: Chosen on the read news pages as records (0.3: furniture 0.051; 0.5 and 0.8:
+#: 0.064); with no such floor one blind page lost 9 of 51 body paragraphs.
+GIVEN_ANCHOR_SHARE = 0.3
 #: The page title is looked for in this many first lines (where scrapers put <title>).
 TITLE_TOP_LINES = 3
 #: A line cut off with "…" shorter than this is a teaser, not a paragraph.
@@ -105,7 +110,7 @@ def is_body_like(line: str) -> bool:
     return words >= BODY_MIN_WORDS and bool(END_PUNCT.search(line)) or words >= 25
 
 
-def article_span(lines: Sequence[str], reasons: Sequence[str | None]
+def article_span(lines: Sequence[str], reasons: Sequence[str | None], title: str = ""
                   ) -> tuple[int, int, frozenset[int]]:
     """The article's first line, the first line after it, and the lines of
     inline blocks inside it ("Related" boxes between paragraphs).
@@ -114,29 +119,42 @@ def article_span(lines: Sequence[str], reasons: Sequence[str | None]
     ``ARTICLE_GAP_LINES`` non-paragraph lines, "Related news"-style heading
     or comment block interrupts. The article is the first stretch of at least
     ``ANCHOR_MIN_WORDS`` words just below a headline (a line repeating the
-    page's title at the top), else the page's biggest stretch. A following
-    stretch that resumes within ``MERGE_GAP_LINES`` lines and reads as
-    running text (not a list of teasers) continues the article: the lines
-    between are an inline block. The article ends at its last paragraph, or
+    page's title at the top, or else the ``title`` the record brought), else
+    the page's biggest stretch. A following stretch that resumes within
+    ``MERGE_GAP_LINES`` lines and reads as running text (not a list of
+    teasers) continues the article: the lines between are an inline block. The article ends at its last paragraph, or
     after a short list closing it (see ``end_lists.tail_end``).
     """
     body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
     if not any(body):
         return len(lines), len(lines), frozenset()
     repeats = headline_repeats(lines, reasons)
+    least = ANCHOR_MIN_WORDS
+    if not repeats and title:
+        # No <title> on top: the record's title is weaker evidence (a teaser
+        # may repeat it), so its line anchors only a stretch of some weight.
+        repeats = headline_repeats(lines, reasons, title)
+        biggest = _biggest(lines, reasons, body)
+        least = max(least, GIVEN_ANCHOR_SHARE * _words(lines, body, biggest[0], biggest[1]))
     for anchor in repeats:
         stretch = next(iter(_stretches(lines, reasons, body, anchor + 1)), None)
         article = stretch and _continued(lines, reasons, body, stretch)
         if article and article[0] - anchor <= ANCHOR_MAX_DISTANCE \
-                and _words(lines, body, article[0], article[1]) >= ANCHOR_MIN_WORDS:
+                and _words(lines, body, article[0], article[1]) >= least:
             break
     else:
-        article = max((_continued(lines, reasons, body, stretch)
-                       for stretch in _stretches(lines, reasons, body, 0)),
-                      key=lambda a: _words(lines, body, a[0], a[1]))
+        article = _biggest(lines, reasons, body)
     start, end, holes = _preceded(lines, reasons, body, article)
     last = max(i for i in range(start, end) if body[i])
     return start, tail_end(lines, reasons, body, last + 1, frozenset(repeats)), holes
+
+
+def _biggest(lines: Sequence[str], reasons: Sequence[str | None], body: Sequence[bool]
+             ) -> tuple[int, int, frozenset[int]]:
+    """The stretch of text with the most words, continued past inline blocks."""
+    return max((_continued(lines, reasons, body, stretch)
+                for stretch in _stretches(lines, reasons, body, 0)),
+               key=lambda a: _words(lines, body, a[0], a[1]))
 
 
 def _preceded(lines: Sequence[str], reasons: Sequence[str | None], body: Sequence[bool],
@@ -205,14 +223,22 @@ def _stretches(lines: Sequence[str], reasons: Sequence[str | None],
             i += 1
 
 
-def headline_repeats(lines: Sequence[str], reasons: Sequence[str | None]) -> list[int]:
-    """Lines that repeat (part of) the page title given in its first lines."""
+def headline_repeats(lines: Sequence[str], reasons: Sequence[str | None],
+                     title: str = "") -> list[int]:
+    """Lines that repeat (part of) the page title: the one given in the page's
+    first lines (where scrapers put <title>), or the record's own ``title``.
+
+    Scrapers that save only the page's body area leave no <title> on top;
+    a record's title then is the only sign of where the headline is.
+    """
     top = [normalise_line(line) for line in lines[:TITLE_TOP_LINES]]
+    given = normalise_line(title)
     found = []
-    for i in range(TITLE_TOP_LINES, len(lines)):
+    for i in range(len(lines)):
         key = normalise_line(lines[i])
-        if (reasons[i] is None and len(key.split()) >= TITLE_MIN_WORDS
-                and any(key in head for j, head in enumerate(top) if j < i)):
+        if reasons[i] is None and len(key.split()) >= TITLE_MIN_WORDS and (
+                (i >= TITLE_TOP_LINES and any(key in head for head in top))
+                or (given and key in given)):
             found.append(i)
     return found
 
@@ -383,7 +409,7 @@ def find_article(lines: Sequence[str], reasons: Sequence[str | None], *, title: 
     if extracted:
         start, end, holes = 0, extracted_end(lines, reasons, 0), frozenset()
     else:
-        start, end, holes = article_span(lines, reasons)
+        start, end, holes = article_span(lines, reasons, title)
         body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
         rivals = [a[:2] for a in (_continued(lines, reasons, body, s)
                                   for s in _stretches(lines, reasons, body, 0))

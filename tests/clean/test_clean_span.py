@@ -38,6 +38,69 @@ def test_clean_span_works_on_made_up_verdicts():
     assert _reasons(cleaned)[lines[5]] == "after_article"
 
 
+#: A body-only scrape: no <title> line on top, a long "about us" box first,
+#: then the headline and a shorter article.
+_ABOUT = [
+    ("The Valley Gazette has covered the towns along the river since 1921, and our "
+     "newsroom still sits above the old print hall on Mill Street. We publish every "
+     "weekday morning and keep our archive open to readers."),
+    ("Our reporters live in the communities they write about, and we answer every "
+     "letter that reaches the desk, even the ones that are not kind. Corrections are "
+     "printed on page two and kept online beside each story."),
+    ("Subscribers receive the weekend edition at their door and can read every back "
+     "issue from the last forty years in the digital library we keep. Students and "
+     "libraries are offered the archive free of charge all year."),
+    ("We are owned by a trust set up by the founding family, which means no "
+     "shareholder can tell the editor what to print or what to leave out.")
+]
+_STORY = [
+    ("Ferry service across the river will resume on Monday after three weeks of "
+     "repairs to the landing stage, the county transport office said."),
+    ("Engineers replaced two of the pontoons that storms had torn loose in October "
+     "and tested the ramp with a loaded lorry on Friday afternoon."),
+    ("Commuters who used the bridge detour said the extra forty minutes each way had "
+     "cost them dearly, and several asked for a refund of passes."),
+    ("The office said it would publish a winter timetable next week, with an extra "
+     "crossing at seven in the morning for workers at the hospital."),
+    ("Fares stay the same until April, when the county council is due to vote on the "
+     "budget for river transport for the next two financial years.")
+]
+
+
+def test_clean_span_anchors_a_record_title_when_the_page_has_no_title_on_top():
+    menu = ["Home", "News", "Sport", "Weather", "Jobs", "Motors", "Homes", "Events", "Puzzles",
+            "Obituaries", "Letters", "Archive", "Contact"]
+    lines = ["Menu", *_ABOUT, *menu, "Ferry service to resume on Monday", *_STORY]
+    reasons = ["widget", *[None] * len(_ABOUT), *["widget"] * len(menu), None,
+               *[None] * len(_STORY)]
+    headline = lines.index("Ferry service to resume on Monday")
+
+    assert article_span(lines, reasons)[0] == 1  # the biggest stretch, the box
+    start, end, _ = article_span(lines, reasons, "Ferry service to resume on Monday | Gazette")
+    assert (start, end) == (headline + 1, len(lines))
+    cleaned = find_article(lines, reasons, title="Ferry service to resume on Monday | Gazette")
+    assert cleaned.title == "Ferry service to resume on Monday | Gazette"
+    assert [line.reason for line in cleaned.lines if line.text in _STORY] == ["body"] * len(_STORY)
+    assert all(_reasons(cleaned)[line] != "body" for line in _ABOUT)
+
+
+def test_clean_span_a_record_title_anchors_no_stretch_much_smaller_than_the_biggest():
+    """A title repeated over a teaser is weaker evidence than a page's own
+    <title>: its line anchors the span only at a stretch with a fair share
+    (``GIVEN_ANCHOR_SHARE``) of the biggest stretch's words."""
+    report = [f"Part {n} of the harbour plan sets out how the {thing} will be paid for, "
+              f"which firm will build it, and when the work on it is due to finish."
+              for n, thing in enumerate(["sea wall", "fish market", "ferry ramp", "car park",
+                                         "boat yard", "lifeboat house", "pier lights",
+                                         "tide gauge", "slipway", "crane", "ticket office",
+                                         "footbridge", "cycle path", "bus stop"], 1)]
+    lines = ["Ferry service to resume on Monday", *_STORY, *["widget line"] * 14, *report]
+    reasons = [None, *[None] * len(_STORY), *["widget"] * 14, *[None] * len(report)]
+    first_report_line = 1 + len(_STORY) + 14
+    assert article_span(lines, reasons, "Ferry service to resume on Monday")[0] \
+        == first_report_line
+
+
 def test_clean_span_keeps_a_list_closing_the_article_before_the_share_row():
     cleaned = clean_text((DATA / "news_closing_list_page.txt").read_text())
     reasons = _reasons(cleaned)

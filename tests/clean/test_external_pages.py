@@ -48,7 +48,22 @@ def test_external_page_is_written_and_scored(tmp_path, capsys):
     for html in (False, True):
         scores = evaluate.score_items(evaluate.news_items(out, html=html))
         assert scores[0].body_recall == 1.0 and scores[0].furniture_share == 0.0
-    evaluate.report_folder(out, baselines=False)
+    evaluate.report_folder(out, baselines=False, records=True)
     printed = capsys.readouterr().out
     assert "pages, text" in printed and "pages, HTML" in printed
-    assert "body kept 1.000" in printed
+    assert "body kept 1.000" in printed and "titles right 1/1" in printed
+    assert "pages, text as records" in printed
+
+
+def test_evaluate_cleaning_takes_the_title_line_off_a_page_as_a_record():
+    page = "Ferry to run every twenty minutes - Gazette\nHome\n" + "\n".join(BODY)
+    text, given = evaluate.as_record(page, HTML, "Ferry to run every twenty minutes - Gazette")
+    assert text.splitlines() == ["Home", *BODY]
+    assert given == "Ferry to run every twenty minutes"
+
+
+def test_evaluate_cleaning_title_right_allows_a_site_suffix_not_another_headline():
+    truth = "Ferry to run every twenty minutes | Gazette"
+    assert evaluate.title_right("Ferry to run every twenty minutes", truth)
+    assert not evaluate.title_right("Home", truth)
+    assert not evaluate.title_right("Council votes on the harbour budget", truth)

@@ -196,7 +196,7 @@ def as_record(page: str, html: str, true_title: str) -> tuple[str, str]:
     lines = page.splitlines()
     top = {i for i, line in enumerate(lines[:TITLE_TOP_LINES])
            if fold(line) and fold(line) in fold(true_title)}
-    given = lxml.html.fromstring(html).findtext(".//title") or "" if html.strip() else ""
+    given = (lxml.html.fromstring(html).findtext(".//title") or "") if html.strip() else ""
     return "\n".join(line for i, line in enumerate(lines) if i not in top), " ".join(given.split())
 
 

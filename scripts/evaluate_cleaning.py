@@ -183,10 +183,12 @@ def title_right(ours_title: str, true_title: str) -> bool:
     return held or SequenceMatcher(None, found, truth).ratio() >= TITLE_SIMILARITY
 
 
-def titles_right(items: list[Item], cleaner: Cleaner = ours) -> int:
-    """How many pages' titles come out right (a cleaner's first line is its title)."""
-    return sum(title_right((cleaner(page, html) or [""])[0], title)
-               for page, html, _, _, title in items)
+def score_with_titles(items: list[Item], cleaner: Cleaner = ours) -> tuple[list, int]:
+    """``score_items`` and how many titles come out right (a cleaner's first
+    line is its title), from one cleaning of each page."""
+    outputs = [(cleaner(page, html), body, title) for page, html, _, body, title in items]
+    return ([score_page(lines, body, title) for lines, body, title in outputs],
+            sum(title_right((lines or [""])[0], title) for lines, _, title in outputs))
 
 
 def as_record(page: str, html: str, true_title: str) -> tuple[str, str]:
@@ -215,8 +217,7 @@ def score_records(folder: Path, part: str = "all") -> tuple[list, int]:
 
 def score_items(items: list[Item], cleaner: Cleaner = ours) -> list:
     """Page by page, as ``clean_text``/``clean_html`` see a page."""
-    return [score_page(cleaner(page, html), body, title)
-            for page, html, _, body, title in items]
+    return score_with_titles(items, cleaner)[0]
 
 
 def score_items_with_sites(items: list[Item], *, chunk_size: int = config.CHUNK_SIZE
@@ -308,9 +309,9 @@ def report_corpus(corpus: Path, cleaner: Cleaner, label: str, limit: int | None,
         if ministry:
             sets.append(("ministry pages", ministry_items(raw, clean, html=html, limit=limit)))
         for name, items in sets:
-            scores = score_items(items, cleaner)
+            scores, right = score_with_titles(items, cleaner)
             news = name.startswith("news")
-            titles = titles_right(items, cleaner) if news and cleaner is ours else None
+            titles = right if news and cleaner is ours else None
             report(f"{label}{name}, {kind}", scores, spread=news, titles=titles)
             if sites:
                 with_sites, learned, dropped = score_items_with_sites(items)
@@ -326,9 +327,9 @@ def report_folder(folder: Path, *, baselines: bool, records: bool = False) -> No
     for html in (False, True):
         items = news_items(folder, html=html)
         for label, cleaner in cleaners:
-            report(f"{label}{folder.name}, {'HTML' if html else 'text'}",
-                   score_items(items, cleaner), spread=True,
-                   titles=titles_right(items) if cleaner is ours else None)
+            scores, right = score_with_titles(items, cleaner)
+            report(f"{label}{folder.name}, {'HTML' if html else 'text'}", scores, spread=True,
+                   titles=right if cleaner is ours else None)
     if records:
         scores, right = score_records(folder)
         report(f"{folder.name}, text as records", scores, spread=True, titles=right)

@@ -129,7 +129,7 @@ def article_span(lines: Sequence[str], reasons: Sequence[str | None], title: str
     if not any(body):
         return len(lines), len(lines), frozenset()
     repeats = headline_repeats(lines, reasons)
-    least = ANCHOR_MIN_WORDS
+    least, biggest = ANCHOR_MIN_WORDS, None
     if not repeats and title:
         # No <title> on top: the record's title is weaker evidence (a teaser
         # may repeat it), so its line anchors only a stretch of some weight.
@@ -143,7 +143,7 @@ def article_span(lines: Sequence[str], reasons: Sequence[str | None], title: str
                 and _words(lines, body, article[0], article[1]) >= least:
             break
     else:
-        article = _biggest(lines, reasons, body)
+        article = biggest or _biggest(lines, reasons, body)
     start, end, holes = _preceded(lines, reasons, body, article)
     last = max(i for i in range(start, end) if body[i])
     return start, tail_end(lines, reasons, body, last + 1, frozenset(repeats)), holes

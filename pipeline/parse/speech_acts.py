@@ -56,10 +56,13 @@ _INVERTING_VERBS = verb_forms("say add write note explain continue")
 _INVERSION_MARKS = frozenset({",", "”", '"', "’", "'"})
 #: "Vindman reported to him": answered to, said nothing.
 _REPORT_TO = verb_forms("report")
-#: "declined to comment", "refused to say": verbs whose subject speaks (or
-#: withholds speech) through the reporting verb they govern. Not purpose
-#: clauses ("struggled to contend with", "holds an event to highlight").
-_SPEECH_CONTROL_VERBS = verb_forms("decline refuse continue go want")
+#: "continued to insist", "went on to say": verbs whose subject speaks through
+#: the reporting verb they govern. Not purpose clauses ("struggled to contend
+#: with", "holds an event to highlight").
+_SPEECH_CONTROL_VERBS = verb_forms("continue go want")
+#: "declined to comment", "refused to say": the subject withholds speech, so
+#: nothing is said (narration, ``data/attribution/README.md``).
+_WITHHOLDING_VERBS = verb_forms("decline refuse")
 
 
 def according_to(sentence: SentenceView, outside: Callable[[Token], bool]) -> str:
@@ -77,7 +80,8 @@ def verb_subject(sentence: SentenceView, outside: Callable[[Token], bool]
     """The subject of the sentence's main speech act (a reporting verb, a
     statement made, a pledge) outside quotation marks, and that verb."""
     verbs = [t for t in sentence.where(_SPEECH_WORDS) if _is_speech_act(t) and t.dep_ != "acl"
-             and not any(c.dep_ == "neg" for c in t.children) and outside(t)]
+             and not any(c.dep_ == "neg" for c in t.children) and outside(t)
+             and not _withholds_speech(t)]
     verbs.sort(key=lambda t: (t.dep_ in ("relcl", "acl"), t.dep_ != "ROOT",
                               t.head.dep_ != "ROOT", t.i))
     for verb in verbs:
@@ -95,6 +99,14 @@ def verb_subject(sentence: SentenceView, outside: Callable[[Token], bool]
         if subjects and subjects[0].lower_ not in _NOT_SPEAKERS:
             return name_of(_source_of(subjects[0])), verb
     return "", None
+
+
+def _withholds_speech(verb: Token) -> bool:
+    """A reporting verb whose subject withholds speech: "declined to comment",
+    "refused to say when". Nothing is said, so it names no speaker (the
+    annotators of real news read such sentences as narration); a verb beside
+    it may still speak ("declined to comment, saying the case was closed")."""
+    return verb.dep_ == "xcomp" and verb.head.lower_ in _WITHHOLDING_VERBS
 
 
 def _inverted_subject(verb: Token) -> list[Token]:

@@ -225,7 +225,12 @@ def test_attribution_news_titles_and_lone_name_lines_stay_news(nlp):
 @pytest.mark.parametrize("text, speaker", [
     ("The harbour board's statement said the port would reopen on Friday.", "The harbour board"),
     ("A statement from the embassy said the two reporters would be freed.", "the embassy"),
-    ("A spokesman for the union declined to comment on the strike.", "A spokesman for the union"),
+    # Speech withheld says nothing: narration (data/attribution/README.md); a
+    # verb beside it may still speak.
+    ("A spokesman for the union declined to comment on the strike.", ""),
+    ("The mayor refused to say when the bridge would reopen.", ""),
+    ("The mayor declined to comment, saying the inquiry was still open.", "The mayor"),
+    ("The union continued to insist that the pay offer was too low.", "The union"),
     ("Arlo Finch confessed to the theft, admitting that he had sold the paintings.", "Arlo Finch"),
     ("The harbour company's director, Lina Park, said the port would reopen.", "Lina Park"),
     # The parser reads the inverted subject as the verb's object.

@@ -57,7 +57,7 @@ def test_evaluate_attribution_scores_a_news_page_end_to_end(nlp, tmp_path):
     (tmp_path / "p1.txt").write_text(PAGE, encoding="utf-8")
     gold = [("Harbour workers walked out on Friday", ""),
             ("“We will not go back until the pay is fixed,”", "Maria Olsen"),
-            ("The port authority declined to comment", "the port authority"),
+            ("The port authority declined to comment", ""),
             ("A sentence no page holds, so it is lost by cleaning.", "")]
     lines = [json.dumps({"page": "p1", "text": text, "speaker": speaker})
              for text, speaker in gold]

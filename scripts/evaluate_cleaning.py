@@ -1,7 +1,8 @@
 """Score the cleaner on pages with hand-marked bodies.
 
 Usage:
-    python scripts/evaluate_cleaning.py                # the shipped sample pages
+    python scripts/evaluate_cleaning.py                # the shipped sample pages and the
+                                                   # team's line-labeled pages (data/cleaning)
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus   # dev sets, when present
     python scripts/evaluate_cleaning.py --corpus ../shared/corpus --baselines   # + trafilatura, jusText,
                                                    # and our HTML path's parts alone
@@ -35,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from difflib import SequenceMatcher
 from html import escape
@@ -48,7 +50,13 @@ from pipeline.clean.article_span import TITLE_MIN_WORDS, TITLE_TOP_LINES
 from pipeline.clean.cleaner import CleanedArticle, clean_html, clean_text
 from pipeline.clean.furniture import SITE_MIN_PAGES, clean_sites, site_furniture, site_key
 from pipeline.clean.lines import html_blocks
-from pipeline.clean.quality import fold, score_page, total
+from pipeline.clean.quality import (
+    fold,
+    misjudged_kinds,
+    read_labeled_pages,
+    score_page,
+    total,
+)
 from pipeline.run.chunk import clean_article
 from pipeline.run.read import Article, read_inputs
 
@@ -111,6 +119,32 @@ def score_truth_file(raw_dir: Path, truth_path: Path) -> dict[str, object]:
             lines = [cleaned.title, *cleaned.paragraphs]
             scores[key] = score_page(lines, truth[key]["body"], truth[key]["title"])
     return scores
+
+
+def score_labeled_pages(folder: Path) -> tuple[list, Counter, Counter]:
+    """The text cleaner on the team's line-labeled pages (``data/cleaning``):
+    scores, and the kinds of furniture kept and of body lost."""
+    scores, kept_furniture, lost_body = [], Counter(), Counter()
+    for page in read_labeled_pages(sorted(folder.glob("*.jsonl"))):
+        cleaned = clean_text(page.text)
+        scores.append(score_page([cleaned.title, *cleaned.paragraphs], page.body, page.title))
+        if len(cleaned.lines) == len(page.lines):  # else the cleaner joined wrapped lines
+            furniture, body = misjudged_kinds(page, (l.index for l in cleaned.lines if l.kept))
+            kept_furniture += furniture
+            lost_body += body
+    return scores, kept_furniture, lost_body
+
+
+def report_labeled_pages(folder: Path) -> None:
+    scores, kept_furniture, lost_body = score_labeled_pages(folder)
+    report(f"team pages ({folder.name}), text", scores, spread=True)
+    for name, kinds in (("furniture kept", kept_furniture), ("body lost", lost_body)):
+        top = ", ".join(f"{kind} {n}" for kind, n in kinds.most_common(KINDS_SHOWN))
+        print(f"{'':<34} {name}, by kind: {top or 'none'}")
+
+
+#: Kinds of misjudged lines listed for the team pages.
+KINDS_SHOWN = 8
 
 
 #: One page to score: (page, is_html, url, true body paragraphs, true title).
@@ -346,6 +380,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--raw", type=Path, default=PROJECT / "data" / "raw")
     parser.add_argument("--truth", type=Path, default=PROJECT / "data" / "raw_truth.json")
+    parser.add_argument("--labeled", type=Path, default=PROJECT / "data" / "cleaning",
+                        help="a folder of line-labeled pages (JSONL; data/cleaning/README.md)")
     parser.add_argument("--corpus", type=Path, default=None,
                         help="../shared/corpus: also score its ministry and news page sets")
     parser.add_argument("--limit", type=int, default=None, help="ministry pages to score")
@@ -373,6 +409,8 @@ def main() -> None:
         return
     parts = PARTS if args.part == "both" else (args.part,)
     report("sample pages (data/raw)", score_truth_file(args.raw, args.truth).values())
+    if args.labeled.is_dir():
+        report_labeled_pages(args.labeled)
     if args.pages:
         report_folder(args.pages, baselines=args.baselines, records=args.record_titles)
     if args.corpus:

@@ -16,7 +16,7 @@ from .conftest import DEV_SET, PROJECT
 #: Longest run of words a shipped line may share with a dev sentence.
 MAX_SHARED_WORDS = 11
 SHIPPED_TEXT = ["data/labeled/*.csv", "data/labeled_candidates/*.csv", "data/raw/*",
-                "data/attribution/*", "README.md", "docs/*.md", "data/labeled/README.md",
+                "data/attribution/*", "data/cleaning/*", "README.md", "docs/*.md", "data/labeled/README.md",
                 "notebooks/*.ipynb", "tests/data/*"]
 
 

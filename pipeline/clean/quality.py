@@ -6,13 +6,21 @@ Two numbers per page set, as in the cleaning issue:
 - furniture share: the share of output lines that are neither body nor title.
 Matching is by containment after folding white space and case, so a
 paragraph split or joined differently by a site still counts.
+
+Pages the team wrote with every line labeled (``data/cleaning``) are read
+here too (``read_labeled_pages``): a wider regression check than the
+sample pages, over many site layouts, but our own writing, not evidence
+of quality on real sites.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .lines import INVISIBLE
 
@@ -61,3 +69,68 @@ def total(scores: Iterable[CleaningScore]) -> CleaningScore:
     for score in scores:
         result = result + score
     return result
+
+
+#: The labels of a page written with every line labeled (``data/cleaning``).
+LINE_LABELS = ("title", "body", "furniture")
+
+
+@dataclass(frozen=True)
+class LabeledPage:
+    """A page written by the team, as a scraper saves it, every line labeled
+    title, body or furniture with a free ``kind`` ("caption", "teaser_headline")."""
+
+    id: str
+    style: str
+    lines: tuple[tuple[str, str, str], ...]  # (text, label, kind)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(text for text, _, _ in self.lines)
+
+    @property
+    def title(self) -> str:
+        return next((text for text, label, _ in self.lines if label == "title"), "")
+
+    @property
+    def body(self) -> list[str]:
+        return [text for text, label, _ in self.lines if label == "body"]
+
+
+def read_labeled_pages(paths: Iterable[Path]) -> list[LabeledPage]:
+    """Pages from JSONL files, a page a line (format in ``data/cleaning/README.md``).
+
+    Raises:
+        ValueError: a line that is not such a page, naming its file and line.
+    """
+    pages = []
+    for path in paths:
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+                lines = tuple((" ".join(item["text"].split()), item["label"], item.get("kind", ""))
+                              for item in record["lines"])
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                raise ValueError(f"{path}:{number}: not a labeled page ({err}).") from err
+            unknown = {label for _, label, _ in lines} - set(LINE_LABELS)
+            if unknown:
+                raise ValueError(f"{path}:{number}: unknown labels {sorted(unknown)}.")
+            pages.append(LabeledPage(str(record.get("id", f"{path.name}:{number}")),
+                                     str(record.get("style", "")),
+                                     tuple(line for line in lines if line[0])))
+    return pages
+
+
+def misjudged_kinds(page: LabeledPage, kept: Iterable[int]) -> tuple[Counter, Counter]:
+    """Kinds of the furniture lines kept and of the body lines dropped, given
+    the indices of the lines the cleaner kept (its lines match the page's)."""
+    kept = set(kept)
+    furniture, body = Counter(), Counter()
+    for i, (_, label, kind) in enumerate(page.lines):
+        if label == "furniture" and i in kept:
+            furniture[kind] += 1
+        elif label == "body" and i not in kept:
+            body[kind] += 1
+    return furniture, body

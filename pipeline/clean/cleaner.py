@@ -25,7 +25,9 @@ The cascade, for one page:
    prose is kept too, with reason ``prose``: when unsure, keep. For HTML
    trafilatura has found it; lines it dropped inside the article are put
    back (small gaps, a closing list, or lines the plain-text cascade keeps),
-   and a "Related" heading ends it only when no running text follows;
+   lines the markup places only in a caption, menu, footer or aside are
+   dropped (``page_furniture``), and a "Related" heading ends it only when
+   no running text follows;
 4. pick the title, drop what lies outside the article and repeats;
 5. strip source tags and datelines glued to the first paragraph.
 
@@ -61,7 +63,15 @@ from .article_span import (
 from .end_lists import FOOTER_COPYRIGHT
 from .language import ENGLISH_FUNCTION_WORDS, is_other_language
 from .language import WORD as _WORD
-from .lines import extracted_lines, fill_gaps, html_blocks, is_recoverable, split_lines
+from .lines import (
+    extracted_lines,
+    fill_gaps,
+    furniture_keys,
+    is_recoverable,
+    normalise_line,
+    page_blocks,
+    split_lines,
+)
 from .unwrap import unwrap_hard_wraps
 
 __all__ = ["LINE_RULES", "CleanedArticle", "Line", "assemble", "clean_html", "clean_text",
@@ -176,6 +186,10 @@ FIGURE_MIN_DIGITS = 3
 
 
 LineRule = tuple[str, Callable[[str], bool]]
+
+#: Reason of a line the page's markup places in a caption, menu, footer or
+#: aside (``lines.FURNITURE_TAGS``).
+PLACED_REASON = "page_furniture"
 
 #: Rules written for short furniture lines (menus, dates, bylines, trails).
 #: On HTML they do not drop a line trafilatura kept that reads as a paragraph:
@@ -357,8 +371,13 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
     the output (trafilatura drops them; the block walk skips them too).
     trafilatura's choice is the stronger evidence on its own lines: rules
     made for short furniture (``SHORT_LINE_RULES``) do not drop a line of
-    its that reads as a paragraph. A page where it finds no main text is
-    cleaned as plain text from its visible blocks (``no_main_text`` counted).
+    its that reads as a paragraph. The page's markup is evidence too: a line
+    found only inside ``<figcaption>``, ``<nav>``, ``<footer>`` or ``<aside>``
+    is by the HTML standard's definition not the article's (captions,
+    menus, "Additional reporting by", related boxes); on the news pages this
+    drops 8-10 furniture lines a part and no body line. A page where it
+    finds no main text is cleaned as plain text from its visible blocks
+    (``no_main_text`` counted).
 
     ``second_opinion`` (on by default) also puts back lines in gaps of any
     size, and a list after trafilatura's last line, when the plain-text
@@ -374,7 +393,7 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
         html, with_metadata=True, include_comments=False, include_tables=True,
         favor_recall=True, deduplicate=False,
     )
-    blocks = html_blocks(html)
+    blocks, placed = page_blocks(html)
     if doc is None or not (doc.text or "").strip():
         # No article found: the page's visible text, cleaned as plain text,
         # rather than an empty article for a page that may have prose.
@@ -388,7 +407,7 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
                         if line.reason == "body") if second_opinion else frozenset()
     lines, recovered = fill_gaps(extracted_lines(doc.text), blocks, vouched)
     cleaned = _clean_lines(lines, title=title or (doc.title or "").strip(), extracted=True,
-                           recovered=recovered)
+                           recovered=recovered, placed=furniture_keys(blocks, placed))
     return CleanedArticle(
         title=cleaned.title, paragraphs=cleaned.paragraphs, lines=cleaned.lines,
         date=cleaned.date or (doc.date or ""), site=doc.sitename or cleaned.site,
@@ -397,10 +416,16 @@ def clean_html(html: str, *, title: str = "", second_opinion: bool = True) -> Cl
 
 
 def _clean_lines(lines: list[str], *, title: str, extracted: bool = False,
-                 recovered: frozenset[int] = frozenset()) -> CleanedArticle:
+                 recovered: frozenset[int] = frozenset(),
+                 placed: frozenset[str] = frozenset()) -> CleanedArticle:
     """The line cascade shared by text and HTML (``extracted``: lines an
-    extractor already chose as the article, so only local rules apply)."""
+    extractor already chose as the article, so only local rules apply;
+    ``placed``: keys of lines the page's markup puts in a caption, menu,
+    footer or aside)."""
     reasons = [line_reason(line) for line in lines]
+    if placed:
+        reasons = [reason or (PLACED_REASON if normalise_line(line) in placed else None)
+                   for line, reason in zip(lines, reasons)]
     if extracted:
         # The extractor judged these lines to be the article: a rule made for
         # short page furniture does not overrule it on a line of running text.

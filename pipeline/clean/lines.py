@@ -91,6 +91,10 @@ _BLOCK_TAGS = frozenset({
     "figcaption", "figure", "section", "article", "header", "footer", "nav", "aside", "ul", "ol",
     "dl", "dt", "dd", "table", "br", "hr", "main", "address", "caption", "center", "form",
 })
+#: HTML5 elements whose text is, by the standard's own definition, not the
+#: article's: picture captions, navigation, footers, and asides (sidebars,
+#: related boxes, pull quotes).
+FURNITURE_TAGS = frozenset({"figcaption", "nav", "footer", "aside"})
 #: A recovered line needs this many words: shorter ones are mostly credits and buttons.
 RECOVER_MIN_WORDS = 4
 #: A photo credit alone: "Jane Roe/Site", "Jane Roe, ASSOCIATED PRESS".
@@ -101,34 +105,54 @@ GAP_MAX_LINES = 2
 
 def html_blocks(html: str) -> list[str]:
     """The page's visible text, one line per block element, in page order."""
+    return page_blocks(html)[0]
+
+
+def page_blocks(html: str) -> tuple[list[str], list[bool]]:
+    """The page's visible text, one line per block element, in page order,
+    and for each whether it lies inside a ``FURNITURE_TAGS`` element."""
     tree = trafilatura.load_html(html)
     if tree is None:
-        return []
+        return [], []
     blocks: list[str] = []
+    placed: list[bool] = []
     buffer: list[str] = []
+    depth = 0  # open FURNITURE_TAGS elements around the walk
 
     def flush() -> None:
         text = " ".join(INVISIBLE.sub("", "".join(buffer)).split())
         if text:
             blocks.append(text)
+            placed.append(depth > 0)
         buffer.clear()
 
     def walk(element) -> None:
+        nonlocal depth
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag and tag not in _SKIP_TAGS:
             if tag in _BLOCK_TAGS:
                 flush()
+            depth += tag in FURNITURE_TAGS
             buffer.append(element.text or "")
             for child in element:
                 walk(child)
             if tag in _BLOCK_TAGS:
                 flush()
+            depth -= tag in FURNITURE_TAGS
         buffer.append(element.tail or "")
 
     body = tree.find(".//body")
     walk(body if body is not None else tree)
     flush()
-    return blocks
+    return blocks, placed
+
+
+def furniture_keys(blocks: Sequence[str], placed: Sequence[bool]) -> frozenset[str]:
+    """Comparison keys of the blocks found only inside ``FURNITURE_TAGS``
+    elements (a headline also repeated in a menu is not one of them)."""
+    inside = {normalise_line(b) for b, p in zip(blocks, placed) if p}
+    outside = {normalise_line(b) for b, p in zip(blocks, placed) if not p}
+    return frozenset(inside - outside)
 
 
 def fill_gaps(lines: list[str], blocks: Sequence[str], vouched: frozenset[int] = frozenset()

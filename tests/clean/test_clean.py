@@ -16,7 +16,14 @@ from pipeline.clean.cleaner import (
     strip_source_tag,
 )
 from pipeline.clean.furniture import clean_site, clean_sites, site_furniture, site_key
-from pipeline.clean.lines import extracted_lines, fill_gaps, html_blocks, split_lines
+from pipeline.clean.lines import (
+    extracted_lines,
+    fill_gaps,
+    furniture_keys,
+    html_blocks,
+    page_blocks,
+    split_lines,
+)
 from pipeline.clean.quality import (
     LabeledPage,
     fold,
@@ -315,6 +322,51 @@ def test_clean_html_second_opinion_puts_back_product_cards_the_extractor_drops()
     for furniture in ("Ten coffee grinders compared", "© 2025 Home Desk. All rights reserved."):
         assert furniture not in cleaned.text
     assert "tracking" not in cleaned.text
+
+
+_PLACED_PAGE = """<html><head><title>Court frees two reporters held for a month</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/a">Court frees two reporters held for a month</a></li></ul></nav>
+<article><h1>Court frees two reporters held for a month</h1>
+<p>A court in the capital on Monday ordered the release of two reporters who had been held for a
+month over a story about the price of bread in the northern provinces.</p>
+<figure><img src="court.jpg"><figcaption>Relatives of the two reporters wait outside the court
+building in the capital on Monday morning.</figcaption></figure>
+<p>The judge said prosecutors had not shown that the story contained any false information, and
+that holding the men any longer would breach the law on pre-trial detention.</p>
+<aside><h3>Background</h3><p>The two reporters were arrested in a raid on their newsroom on the
+night their story about bread prices was published online.</p></aside>
+<p>Their lawyer said the men would return to work this week and that they would sue the police for
+the damage done to their equipment during the raid on the newsroom.</p>
+<p>The interior ministry did not respond to a request for comment on the ruling or on the raid.</p>
+<footer><p>Additional reporting by the capital bureau; editing by the world desk staff.</p></footer>
+</article>
+<footer><p>About us | Contact | Privacy policy</p></footer>
+</body></html>"""
+
+
+def test_clean_html_drops_what_the_markup_places_in_captions_asides_and_footers():
+    cleaned = clean_html(_PLACED_PAGE)
+    reasons = _reasons(cleaned)
+    assert cleaned.title == "Court frees two reporters held for a month"
+    assert len(cleaned.paragraphs) == 4 and cleaned.paragraphs[0].startswith("A court in")
+    caption = ("Relatives of the two reporters wait outside the court building in the "
+               "capital on Monday morning.")
+    aside = ("The two reporters were arrested in a raid on their newsroom on the night "
+             "their story about bread prices was published online.")
+    footer = "Additional reporting by the capital bureau; editing by the world desk staff."
+    for placed in (caption, aside, footer):
+        assert placed not in cleaned.paragraphs and reasons[placed] == "page_furniture"
+
+
+def test_furniture_keys_spare_a_line_also_found_outside_captions_menus_and_footers():
+    blocks, placed = page_blocks(_PLACED_PAGE)
+    first = next(i for i, block in enumerate(blocks) if block.startswith("A court in"))
+    assert placed[blocks.index("Home")] and not placed[first]
+    keys = furniture_keys(blocks, placed)
+    assert "home" in keys
+    # The headline is in the menu too, but also in the article: it is not furniture.
+    assert "court frees two reporters held for a month" not in keys
 
 
 def test_clean_extracted_lines_take_off_list_marks_only():

@@ -35,7 +35,10 @@ on a second line, ``NAME.html`` with ``clean_html``), parsed with
 first 40 characters, else one the gold contains). A gold sentence that is
 not found is a miss, also counted as "lost by cleaning". A speaker is right
 when both are empty, or when the gold's last word (a last name, "ministry")
-or a whole ``|`` alternative is in the predicted speaker.
+or a whole ``|`` alternative is in the predicted speaker. The errors are
+also counted by kind (``error_kind``: wrong speaker, speaker missed,
+narration given a speaker, lost), so a half nobody reads still says which
+shape of error dominates.
 """
 
 from __future__ import annotations
@@ -227,7 +230,21 @@ def score_news(nlp, labels: dict[str, list[dict]], pages_dir: Path, *, html: boo
                                "speaker": "(lost by cleaning)" if speaker is None else speaker})
     scores = {key: {"sentences": n, "speaker_accuracy": round(right / n, 3) if n else 0.0}
               for key, (n, right) in counts.items()}
-    return {"scores": scores, "lost": lost, "errors": errors}
+    kinds = {kind: sum(error_kind(e) == kind for e in errors) for kind in ERROR_KINDS}
+    return {"scores": scores, "lost": lost, "errors": errors, "error_kinds": kinds}
+
+
+#: What went wrong with a news sentence, in aggregate: a half nobody reads
+#: can still say which shape of error dominates.
+ERROR_KINDS = ("wrong speaker", "speaker missed", "narration given a speaker", "lost")
+
+
+def error_kind(error: dict) -> str:
+    if error["speaker"] == "(lost by cleaning)":
+        return "lost"
+    if not error["gold_speaker"].strip():
+        return "narration given a speaker"
+    return "speaker missed" if not error["speaker"] else "wrong speaker"
 
 
 def print_news(report: dict, source: str) -> None:
@@ -237,6 +254,8 @@ def print_news(report: dict, source: str) -> None:
         return f"{row['speaker_accuracy']:.3f} ({row['sentences']})"
     print(f"{source:5} speaker {cell('all'):14} attributed {cell('gold speaker'):14} "
           f"narration {cell('gold narration'):14} lost by cleaning {report['lost']}")
+    kinds = ", ".join(f"{kind} {n}" for kind, n in report["error_kinds"].items())
+    print(f"{'':5} errors: {kinds}")
 
 
 def main() -> int:

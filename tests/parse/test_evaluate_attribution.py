@@ -67,3 +67,15 @@ def test_evaluate_attribution_scores_a_news_page_end_to_end(nlp, tmp_path):
     assert report["lost"] == 1
     assert report["scores"]["all"] == {"sentences": 4, "speaker_accuracy": 0.75}
     assert report["errors"][0]["speaker"] == "(lost by cleaning)"
+    assert report["error_kinds"] == {"wrong speaker": 0, "speaker missed": 0,
+                                     "narration given a speaker": 0, "lost": 1}
+
+
+@pytest.mark.parametrize("speaker, gold, kind", [
+    ("Maria Olsen", "the port authority", "wrong speaker"),
+    ("", "Maria Olsen", "speaker missed"),
+    ("Maria Olsen", "", "narration given a speaker"),
+    ("(lost by cleaning)", "", "lost"),
+])
+def test_evaluate_attribution_names_the_kind_of_each_error(speaker, gold, kind):
+    assert evaluate.error_kind({"speaker": speaker, "gold_speaker": gold}) == kind

@@ -306,9 +306,11 @@ def find_title(lines: Sequence[str], reasons: Sequence[str | None], start: int,
 
 
 def _is_headline(line: str) -> bool:
+    """Title-sized, not shouted, and not ending a sentence; a question may be
+    one ("Does the new law protect renters?")."""
     words = len(line.split())
     return (TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS and not line.isupper()
-            and not re.search(r"[.!?]$", line))
+            and not re.search(r"[.!]$", line) and not _TURN.match(line))
 
 
 def decide(lines: Sequence[str], reasons: Sequence[str | None], start: int, end: int,

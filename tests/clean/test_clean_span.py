@@ -101,6 +101,21 @@ def test_clean_span_a_record_title_anchors_no_stretch_much_smaller_than_the_bigg
         == first_report_line
 
 
+@pytest.mark.parametrize("headline", ["Can the city afford a new stadium by the river?",
+                                      "City to vote on a new stadium by the river"])
+def test_clean_title_may_be_a_question(headline):
+    vote = ("The council will vote next week on a plan to spend $84 million on a stadium by "
+            "the river, a project its backers say will pay for itself within twenty years.")
+    critics = ("Critics say the numbers rest on crowds the city has never seen, and that the "
+               "money would be better spent on schools and buses.")
+    page = (f"Home | News | Business\n{headline}\nBy Jane Roe\nMarch 3, 2025\n{vote}\n"
+            f"{critics}\nQ: Will the vote be public?\n"
+            "A: Yes, the council meets in the open at City Hall on Tuesday evening.")
+    cleaned = clean_text(page)
+    assert cleaned.title == headline
+    assert cleaned.paragraphs[0].startswith("The council will vote")
+
+
 def test_clean_span_keeps_a_list_closing_the_article_before_the_share_row():
     cleaned = clean_text((DATA / "news_closing_list_page.txt").read_text())
     reasons = _reasons(cleaned)

@@ -207,6 +207,19 @@ def news_sentences(nlp, pages_dir: Path, page: str, *, html: bool) -> list[Sente
     return doc_sentences(nlp(cleaned.text), title=cleaned.title)
 
 
+#: What went wrong with a news sentence, in aggregate: a half nobody reads
+#: can still say which shape of error dominates.
+ERROR_KINDS = ("wrong speaker", "speaker missed", "narration given a speaker", "lost")
+
+
+def error_kind(error: dict) -> str:
+    if error["speaker"] == "(lost by cleaning)":
+        return "lost"
+    if not error["gold_speaker"].strip():
+        return "narration given a speaker"
+    return "speaker missed" if not error["speaker"] else "wrong speaker"
+
+
 def score_news(nlp, labels: dict[str, list[dict]], pages_dir: Path, *, html: bool = False
                ) -> dict:
     """Speaker accuracy on labeled news sentences; a sentence the output lacks is a miss."""
@@ -232,19 +245,6 @@ def score_news(nlp, labels: dict[str, list[dict]], pages_dir: Path, *, html: boo
               for key, (n, right) in counts.items()}
     kinds = {kind: sum(error_kind(e) == kind for e in errors) for kind in ERROR_KINDS}
     return {"scores": scores, "lost": lost, "errors": errors, "error_kinds": kinds}
-
-
-#: What went wrong with a news sentence, in aggregate: a half nobody reads
-#: can still say which shape of error dominates.
-ERROR_KINDS = ("wrong speaker", "speaker missed", "narration given a speaker", "lost")
-
-
-def error_kind(error: dict) -> str:
-    if error["speaker"] == "(lost by cleaning)":
-        return "lost"
-    if not error["gold_speaker"].strip():
-        return "narration given a speaker"
-    return "speaker missed" if not error["speaker"] else "wrong speaker"
 
 
 def print_news(report: dict, source: str) -> None:

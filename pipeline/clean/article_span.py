@@ -71,6 +71,8 @@ TEASER_RUN = 3
 #: A title has this many words at least and at most.
 TITLE_MIN_WORDS = 4
 TITLE_MAX_WORDS = 30
+#: A question longer than this is a sentence of the article, not its headline.
+QUESTION_TITLE_MAX_WORDS = 20
 #: Reasons of the lines an article keeps, and of those that are its paragraphs.
 PARAGRAPH_REASONS = frozenset({"body", PROSE_REASON})
 KEPT_REASONS = frozenset({"title", *PARAGRAPH_REASONS})
@@ -306,10 +308,12 @@ def find_title(lines: Sequence[str], reasons: Sequence[str | None], start: int,
 
 
 def _is_headline(line: str) -> bool:
-    """Title-sized, not shouted, and not ending a sentence; a question may be
-    one ("Does the new law protect renters?")."""
+    """Title-sized, not shouted, and not ending a sentence; a short question
+    may be one ("Does the new law protect renters?"), a long one is the
+    article's opening sentence."""
     words = len(line.split())
-    return (TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS and not line.isupper()
+    longest = QUESTION_TITLE_MAX_WORDS if line.endswith("?") else TITLE_MAX_WORDS
+    return (TITLE_MIN_WORDS <= words <= longest and not line.isupper()
             and not re.search(r"[.!]$", line) and not _TURN.match(line))
 
 

@@ -116,6 +116,17 @@ def test_clean_title_may_be_a_question(headline):
     assert cleaned.paragraphs[0].startswith("The council will vote")
 
 
+def test_clean_title_is_not_a_long_question_opening_the_article():
+    question = ("Why would a city that cannot fix its buses or keep its libraries open at weekends "
+                "spend $84 million on a stadium that few people asked for?")
+    vote = ("The council will vote next week on the plan, which its backers say will pay for "
+            "itself within twenty years.")
+    cleaned = clean_text(f"Home | News\nCity weighs a new stadium by the river\nBy Jane Roe\n"
+                         f"{question}\n{vote}")
+    assert cleaned.title == "City weighs a new stadium by the river"
+    assert cleaned.paragraphs == (question, vote)
+
+
 def test_clean_span_keeps_a_list_closing_the_article_before_the_share_row():
     cleaned = clean_text((DATA / "news_closing_list_page.txt").read_text())
     reasons = _reasons(cleaned)

@@ -14,8 +14,10 @@ general quote extractors lack. For each sentence, in order:
 5. the subject of a reporting verb, in either order ("X said ...",
    "..., emphasized the spokesperson"), of "X made the statement", or of a
    pledge ("X stands ready to ...");
-6. a pronoun stands for the current speaker, a bare role ("the minister")
-   for the person of the article who holds it;
+6. a pronoun stands for a person its sentence named before it, else the
+   person the previous sentence has as its subject, else the current
+   speaker; a bare role ("the minister") for the person of the article who
+   holds it;
 7. a sentence inside an open quotation, or later in the same paragraph,
    keeps the current speaker; sentences before a closing "..., she noted"
    in their paragraph are hers too, and so is a quotation followed by a
@@ -66,6 +68,8 @@ TAG_VERBS = verb_forms("say tell add ask testify write explain note reply answer
 #: A tag is short: a subject, the verb, perhaps a listener ("told reporters on Monday").
 MAX_TAG_WORDS = 8
 PERSON_PRONOUNS = frozenset("he she i".split())
+#: Pronouns that may stand for the person the previous sentence is about.
+THIRD_PERSON_PRONOUNS = frozenset("he she".split())
 #: Lower-case words that can stand alone as a headline's source ("...: ministry").
 SOURCE_NOUNS = ROLE_NOUNS | frozenset(
     "ministry government office council committee commission embassy agency union group "
@@ -145,6 +149,7 @@ class _Reader:
         self.named: list[bool] = []  # the sentence names its speaker itself
         self.quote_start = 0  # where the quotation open at this sentence began
         self.closed_quote: tuple[int, int] | None = None  # the last one closed at a sentence end
+        self.previous_subject = ""  # the person the previous sentence is about
 
     def read(self, sentences: Sequence[SentenceView], turns: list[str | None], page: str,
              has_title: bool) -> tuple[list[str], list[Token | None]]:
@@ -180,6 +185,7 @@ class _Reader:
                 speaker = ""
             self._close_quote(sentence.text, in_quote)
             in_quote = quote_open_after(sentence.text, in_quote)
+            self.previous_subject = self._subject_person(sentence)
             self.speakers.append(speaker)
             self.named.append(bool(explicit))
         return self.speakers, verbs
@@ -212,6 +218,17 @@ class _Reader:
                  if not is_quoted(doc[index].idx - offset, quoted)]
         return names[-1] if names else ""
 
+    def _subject_person(self, sentence: SentenceView) -> str:
+        """The person named as the subject of a sentence's main verb
+        ("Morrison was the third witness ..."): the one a "he" or "she" of the
+        next sentence most likely stands for, before an earlier speaker."""
+        root = sentence.span.root
+        for subject in (c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")):
+            named = self.people.named_between(subject.left_edge.i, subject.right_edge.i + 1)
+            if named:
+                return named[0][1]
+        return ""
+
     def _give(self, start: int, speaker: str) -> None:
         """Sentences from ``start`` on that named nobody themselves are ``speaker``'s."""
         for index in range(start, len(self.speakers)):
@@ -226,7 +243,9 @@ class _Reader:
     def _resolve(self, name: str, sentence: SentenceView, verb: Token | None = None) -> str:
         """A name in full; a pronoun, bare role or descriptor ("the
         56-year-old") as the person it stands for: a person the sentence named
-        before it ("Graham, ..., she said"), else the current speaker, else the
+        before it ("Graham, ..., she said"), else the person the previous
+        sentence has as its subject ("Morrison was the third witness. He
+        said ..."), else the current speaker, else the
         last person who spoke, else the last person the text named (for a
         descriptor, the first: "the 56-year-old" is the story's subject)."""
         words = name.lower().split()
@@ -236,6 +255,8 @@ class _Reader:
             here = self._named_before(sentence, verb.i if verb is not None else start)
             if here and not descriptor:
                 return here
+            if self.previous_subject and words[-1] in THIRD_PERSON_PRONOUNS:
+                return self.previous_subject
             if self.people.is_person(self.current):
                 return self.current
             return self.person or self.people.last_named(0 if descriptor else start)

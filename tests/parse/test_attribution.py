@@ -210,6 +210,23 @@ def test_attribution_parts_from_before_the_new_columns_still_finalize(tmp_path):
     assert (record["target"], record["rights_topics"], record["trigger_start"]) == ("", [], None)
 
 
+@pytest.mark.parametrize("text, speakers", [
+    # A call readout: "he" is the president the first sentence is about, not the
+    # leader he spoke with (the last person named).
+    (("President Mara Lind spoke today with Prime Minister Tomas Berg of Arvania. She "
+      "underscored her support for the talks on the border."),
+     ["", "Mara Lind"]),
+    # Someone who spoke earlier does not outrank the person the text has just
+    # turned to, even across a paragraph break.
+    (("Omar Reyes said the inquiry was fair.\nDana Holt was the third witness to appear on "
+      "Tuesday.\nShe said she had not been told about the search."),
+     ["Omar Reyes", "", "Dana Holt"]),
+])
+def test_attribution_pronoun_stands_for_the_person_the_previous_sentence_is_about(
+        nlp, text, speakers):
+    assert [s.speaker for s in doc_sentences(nlp(text))] == speakers
+
+
 def test_attribution_news_titles_and_lone_name_lines_stay_news(nlp):
     """Neither "X's statement sparks ..." nor one "Name: ..." line makes a page
     a speech or a transcript: later narration keeps no speaker."""

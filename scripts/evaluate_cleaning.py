@@ -121,6 +121,10 @@ def score_truth_file(raw_dir: Path, truth_path: Path) -> dict[str, object]:
     return scores
 
 
+#: Kinds of misjudged lines listed for the team pages.
+KINDS_SHOWN = 8
+
+
 def score_labeled_pages(folder: Path) -> tuple[list, Counter, Counter]:
     """The text cleaner on the team's line-labeled pages (``data/cleaning``):
     scores, and the kinds of furniture kept and of body lost."""
@@ -141,10 +145,6 @@ def report_labeled_pages(folder: Path) -> None:
     for name, kinds in (("furniture kept", kept_furniture), ("body lost", lost_body)):
         top = ", ".join(f"{kind} {n}" for kind, n in kinds.most_common(KINDS_SHOWN))
         print(f"{'':<34} {name}, by kind: {top or 'none'}")
-
-
-#: Kinds of misjudged lines listed for the team pages.
-KINDS_SHOWN = 8
 
 
 #: One page to score: (page, is_html, url, true body paragraphs, true title).

@@ -124,8 +124,9 @@ def article_span(lines: Sequence[str], reasons: Sequence[str | None], title: str
     page's title at the top, or else the ``title`` the record brought), else
     the page's biggest stretch. A following stretch that resumes within
     ``MERGE_GAP_LINES`` lines and reads as running text (not a list of
-    teasers) continues the article: the lines between are an inline block. The article ends at its last paragraph, or
-    after a short list closing it (see ``end_lists.tail_end``).
+    teasers) continues the article: the lines between are an inline block.
+    The article ends at its last paragraph, or after a short list closing it
+    (see ``end_lists.tail_end``).
     """
     body = [reasons[i] is None and is_body_like(line) for i, line in enumerate(lines)]
     if not any(body):

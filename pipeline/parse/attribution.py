@@ -149,7 +149,7 @@ class _Reader:
         self.named: list[bool] = []  # the sentence names its speaker itself
         self.quote_start = 0  # where the quotation open at this sentence began
         self.closed_quote: tuple[int, int] | None = None  # the last one closed at a sentence end
-        self.previous_subject = ""  # the person the previous sentence is about
+        self.previous: SentenceView | None = None  # the sentence read before this one
 
     def read(self, sentences: Sequence[SentenceView], turns: list[str | None], page: str,
              has_title: bool) -> tuple[list[str], list[Token | None]]:
@@ -185,7 +185,7 @@ class _Reader:
                 speaker = ""
             self._close_quote(sentence.text, in_quote)
             in_quote = quote_open_after(sentence.text, in_quote)
-            self.previous_subject = self._subject_person(sentence)
+            self.previous = sentence
             self.speakers.append(speaker)
             self.named.append(bool(explicit))
         return self.speakers, verbs
@@ -255,8 +255,10 @@ class _Reader:
             here = self._named_before(sentence, verb.i if verb is not None else start)
             if here and not descriptor:
                 return here
-            if self.previous_subject and words[-1] in THIRD_PERSON_PRONOUNS:
-                return self.previous_subject
+            about = self._subject_person(self.previous) \
+                if self.previous is not None and words[-1] in THIRD_PERSON_PRONOUNS else ""
+            if about:
+                return about
             if self.people.is_person(self.current):
                 return self.current
             return self.person or self.people.last_named(0 if descriptor else start)
